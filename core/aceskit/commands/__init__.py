@@ -1,0 +1,1 @@
+"""Subcommands of the ``aceskit`` CLI: one module each, with ``register(subparsers)``."""
