@@ -42,6 +42,8 @@ TRANSFORM_ID_GUIDE = "urn:ampas:aces:transformId:v1.5:LMT.Academy.ReferenceGamut
 TRANSFORM_IDS = (TRANSFORM_ID_ACES13, TRANSFORM_ID_ACES20, TRANSFORM_ID_GUIDE)
 #: Color spaces the RGC may be applied in (converted to AP1 linear internally).
 SPACES = ("ACES2065-1", "ACEScg", "ACEScct")
+#: Pass as ``params`` to :func:`chain` to leave the parameters as host-UI variables.
+UI = "ui"
 
 
 class UIParam(NamedTuple):
@@ -169,19 +171,21 @@ def expressions(params: Optional[RGCParams] = None, inverse: Optional[bool] = Fa
     return tuple(outputs), tuple(distances)
 
 
-def _plan(space: str, params: Optional[RGCParams], inverse: bool):
-    """(to AP1 ops, the GamutCompress op, back ops) for a working space."""
+def chain(params=None, *, inverse: Optional[bool] = False, space: str = "ACES2065-1") -> tuple:
+    """The op chain that applies the RGC to values in ``space``.
+
+    ``params``: None (the reference), an :class:`RGCParams`, or :data:`UI` to leave the parameters
+    as variables for a host's controls; ``inverse=None`` makes the direction a variable too.
+    """
     from . import ops
     from .convert import plan
     if space not in SPACES:
         raise ValueError(f"space must be one of {SPACES}, got {space!r}")
-    return plan(space, "ACEScg"), ops.GamutCompress(params or REFERENCE, bool(inverse)), plan("ACEScg", space)
-
-
-def chain(params: Optional[RGCParams] = None, *, inverse: bool = False, space: str = "ACES2065-1") -> tuple:
-    """The op chain that applies the RGC to values in ``space``."""
-    pre, gc, post = _plan(space, params, inverse)
-    return (*pre, gc, *post)
+    if params == UI:
+        gc = ops.GamutCompress(None, inverse)
+    else:
+        gc = ops.GamutCompress(params or REFERENCE, inverse if inverse is None else bool(inverse))
+    return (*plan(space, "ACEScg"), gc, *plan("ACEScg", space))
 
 
 def compress(rgb, params: Optional[RGCParams] = None, *, inverse: bool = False, space: str = "ACES2065-1",
