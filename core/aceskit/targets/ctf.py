@@ -1,8 +1,10 @@
 """OpenColorIO backend: an op chain as OCIO transforms, and as a CTF file.
 
 - :class:`~aceskit.ops.Matrix` -> ``MatrixTransform``.
-- :class:`~aceskit.ops.Curve` -> a half-domain ``Lut1DTransform`` (65 536 entries, one per half
-  value, evaluated by the numpy backend; OpenColorIO interpolates between them for float input).
+- :class:`~aceskit.ops.Curve` -> the transfer function's OpenColorIO equivalent where it has one
+  (``Transfer.native``: LogCamera, LogAffine, Exponent, ExponentWithLinear), otherwise a
+  half-domain ``Lut1DTransform`` (65 536 entries, one per half value, evaluated by the numpy
+  backend; OpenColorIO interpolates between them for float input).
 - :class:`~aceskit.ops.GamutCompress` -> ``FixedFunctionTransform`` ``ACES_GAMUT_COMP_13``
   (OpenColorIO >= 2.1; CTF ``GamutComp13Fwd``/``GamutComp13Rev``), whose parameter order is
   limit C/M/Y, threshold C/M/Y, power.
@@ -57,6 +59,31 @@ def _lut1d(values: np.ndarray):
     return lut
 
 
+def _native(op: Curve, ocio):
+    """The OpenColorIO transform equal to a curve, or None."""
+    tr = op.transfer
+    if tr is None or getattr(tr, "native", None) is None or op.direction not in ("encode", "decode"):
+        return None
+    kind, kwargs, forward = tr.native
+    kw = dict(kwargs)
+    direction = ocio.TRANSFORM_DIR_FORWARD if op.direction == forward else ocio.TRANSFORM_DIR_INVERSE
+    if kind in ("LogCameraTransform", "LogAffineTransform"):
+        linear_slope = kw.pop("linearSlope", None)
+        lin_break = kw.pop("linSideBreak", None)
+        t = ocio.LogCameraTransform([lin_break] * 3) if lin_break is not None else ocio.LogAffineTransform()
+        t.setBase(kw.pop("base"))
+        for key, value in kw.items():
+            getattr(t, f"set{key[0].upper()}{key[1:]}Value")([value] * 3)
+        if linear_slope is not None:
+            t.setLinearSlopeValue([linear_slope] * 3)
+        t.setDirection(direction)
+        return t
+    style = getattr(ocio, kw.pop("negativeStyle"))
+    t = getattr(ocio, kind)(**kw, direction=direction)
+    t.setNegativeStyle(style)
+    return t
+
+
 def _check_rgc(op: GamutCompress):
     from .. import rgc
     if op.params is None or op.inverse is None:
@@ -102,7 +129,7 @@ def to_ocio(chain: Sequence):
             m44[:3, :3] = op.m
             group.appendTransform(ocio.MatrixTransform(m44.reshape(-1).tolist()))
         elif isinstance(op, Curve):
-            group.appendTransform(_lut1d(_lut_values(op.fn)))
+            group.appendTransform(_native(op, ocio) or _lut1d(_lut_values(op.fn)))
         elif isinstance(op, GamutCompress):
             p = _check_rgc(op)
             direction = ocio.TRANSFORM_DIR_INVERSE if op.inverse else ocio.TRANSFORM_DIR_FORWARD

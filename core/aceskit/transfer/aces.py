@@ -6,7 +6,7 @@ import math
 from functools import lru_cache
 
 from .. import expr as E
-from .base import Transfer
+from .base import Transfer, camera_native
 
 HALF_MAX = 65504.0
 
@@ -46,7 +46,9 @@ def acescct() -> Transfer:
     def decode(v):
         return E.select(v > ACESCCT_Y_BRK, E.exp2(v * 17.52 - 9.72), (v - ACESCCT_B) / ACESCCT_A)
 
-    return Transfer("ACEScct", encode, decode, source="AMPAS S-2016-001 §4.4–4.5")
+    return Transfer("ACEScct", encode, decode, source="AMPAS S-2016-001 §4.4–4.5",
+                    native=camera_native(base=2.0, log_slope=1.0 / 17.52, log_offset=9.72 / 17.52,
+                                         lin_break=ACESCCT_X_BRK))
 
 
 #: S-2013-001 Table 1: bit depth -> (CV steps per stop, mid CV offset, min CV, max CV)

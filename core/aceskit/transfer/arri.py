@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .. import expr as E
-from .base import Transfer
+from .base import Transfer, camera_native
 
 LOGC3_EXPOSURE_INDICES = (160, 200, 250, 320, 400, 500, 640, 800, 1000, 1280, 1600)
 
@@ -57,7 +57,8 @@ def logc3(ei: int = 800) -> Transfer:
         lambda x: E.select(x > p.cut, p.c * E.log10(E.maximum(p.a * x + p.b, 1e-30)) + p.d, p.e * x + p.f),
         lambda v: E.select(v > brk, (E.exp10((v - p.d) / p.c) - p.b) / p.a, (v - p.f) / p.e),
         source="ARRI ALEXA LogC curve (SUP 3.x), parametric EI model of ARRI's v3_IDT_maker",
-        params=(("EI", ei),) + tuple(p._asdict().items()))
+        params=(("EI", ei),) + tuple(p._asdict().items()),
+        native=camera_native(base=10.0, log_slope=p.c, log_offset=p.d, lin_slope=p.a, lin_offset=p.b, lin_break=p.cut))
 
 
 # ARRI "LogC4 Logarithmic Color Space Specification" (2022)
@@ -76,4 +77,6 @@ def logc4() -> Transfer:
         "ARRI LogC4",
         lambda x: E.select(x >= t, b * (E.log2(E.maximum(a * x + 64.0, 1e-30)) - 6.0) / 14.0 + c, (x - t) / s),
         lambda v: E.select(v >= 0.0, (E.exp2(14.0 * (v - c) / b + 6.0) - 64.0) / a, v * s + t),
-        source="ARRI LogC4 Logarithmic Color Space Specification (2022) §4")
+        source="ARRI LogC4 Logarithmic Color Space Specification (2022) §4",
+        native=camera_native(base=2.0, log_slope=b / 14.0, log_offset=c - 6.0 * b / 14.0, lin_slope=a,
+                             lin_offset=64.0, lin_break=t))

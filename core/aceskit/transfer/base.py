@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable, Tuple
+from typing import Callable, Optional, Tuple
 
 import numpy as np
 
@@ -33,6 +33,9 @@ class Transfer:
     decode_fn: Curve1 = field(repr=False)
     source: str = ""
     params: tuple = ()
+    #: The same curve as an OpenColorIO transform where one exists, used by the CTF backend instead
+    #: of a LUT: (transform class name, keyword arguments, "encode" or "decode" = its forward direction).
+    native: Optional[tuple] = field(default=None, repr=False)
     per_channel = True
 
     @cached_property
@@ -105,6 +108,21 @@ def legal_range(transfer: Transfer, bit_depth: int = 10) -> Transfer:
         source=f"{transfer.source}; ITU-R BT.709/BT.2100 narrow-range quantisation",
         params=transfer.params + (("bit_depth", bit_depth),),
     )
+
+
+
+def camera_native(*, base: float, log_slope: float, log_offset: float, lin_slope: float = 1.0,
+                  lin_offset: float = 0.0, lin_break: float, linear_slope: float | None = None) -> tuple:
+    """The OpenColorIO ``LogCameraTransform`` (lin -> log) describing a camera curve."""
+    kw = dict(base=base, logSideSlope=log_slope, logSideOffset=log_offset, linSideSlope=lin_slope,
+              linSideOffset=lin_offset, linSideBreak=lin_break, linearSlope=linear_slope)
+    return ("LogCameraTransform", kw, "encode")
+
+
+def affine_native(*, base: float, log_slope: float, log_offset: float, lin_slope: float, lin_offset: float) -> tuple:
+    """The OpenColorIO ``LogAffineTransform`` (lin -> log) describing a pure log curve."""
+    return ("LogAffineTransform", dict(base=base, logSideSlope=log_slope, logSideOffset=log_offset,
+                                       linSideSlope=lin_slope, linSideOffset=lin_offset), "encode")
 
 
 def log_camera(x: Expr, *, base: float, log_slope: float, log_offset: float, lin_slope: float = 1.0,

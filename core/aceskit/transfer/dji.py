@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
-from .base import Transfer, log_camera, log_camera_inverse
+from .base import Transfer, camera_native, log_camera, log_camera_inverse
 
 # DJI "D-Log and D-Gamut" white paper decode: x = (10^(3.89616·y − 2.27752) − 0.0108)/0.9892.
 # The toe is OpenColorIO's C¹ linear segment below lin 0.00758078675 (its D-Log definition).
@@ -17,4 +17,4 @@ DLOG = dict(base=10.0, log_slope=1.0 / 3.89616, log_offset=2.27752 / 3.89616,
 def dlog() -> Transfer:
     """DJI D-Log: log10 curve from DJI's white paper with a C¹ linear toe."""
     return Transfer("D-Log", lambda x: log_camera(x, **DLOG), lambda v: log_camera_inverse(v, **DLOG),
-                    source="DJI D-Log/D-Gamut white paper; toe as in OpenColorIO")
+                    source="DJI D-Log/D-Gamut white paper; toe as in OpenColorIO", native=camera_native(**DLOG))

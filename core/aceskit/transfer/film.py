@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from .. import expr as E
-from .base import Transfer
+from .base import Transfer, affine_native
 
 
 @lru_cache(maxsize=None)
@@ -19,7 +20,9 @@ def cineon(ref_white: float = 685.0, ref_black: float = 95.0, neg_gamma: float =
         lambda x: (ref_white + E.log10(E.maximum(x * (1.0 - beta) + beta, 1e-30)) / step) / 1023.0,
         lambda v: (E.exp10((v * 1023.0 - ref_white) * step) - beta) / (1.0 - beta),
         source="Kodak Cineon; Cinematic Color §4.1.22",
-        params=(("ref_white", ref_white), ("ref_black", ref_black), ("neg_gamma", neg_gamma)))
+        params=(("ref_white", ref_white), ("ref_black", ref_black), ("neg_gamma", neg_gamma)),
+        native=affine_native(base=10.0, log_slope=1.0 / (step * 1023.0), log_offset=ref_white / 1023.0,
+                             lin_slope=1.0 - beta, lin_offset=beta))
 
 
 @lru_cache(maxsize=None)
@@ -32,4 +35,7 @@ def ploglin(pivot_cv: float = 445.0, pivot_linear: float = 0.18, neg_gamma: floa
         lambda x: (pivot_cv + E.log10(E.maximum(x, 1e-10) / pivot_linear) / step) / 1023.0,
         lambda v: pivot_linear * E.exp10((v * 1023.0 - pivot_cv) * step),
         source="Josh Pines, pivoted log/lin (Nuke PLogLin)",
-        params=(("pivot_cv", pivot_cv), ("pivot_linear", pivot_linear)))
+        params=(("pivot_cv", pivot_cv), ("pivot_linear", pivot_linear)),
+        native=affine_native(base=10.0, log_slope=1.0 / (step * 1023.0),
+                             log_offset=(pivot_cv - math.log10(pivot_linear) / step) / 1023.0, lin_slope=1.0,
+                             lin_offset=0.0))

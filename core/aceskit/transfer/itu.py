@@ -53,8 +53,10 @@ def gamma(value: float, negatives: str = "pass_thru") -> Transfer:
             return lambda x: f(E.maximum(x, 0.0))
         return lambda x: E.select(x < 0.0, x, f(E.maximum(x, 0.0)))
 
+    style = {"mirror": "NEGATIVE_MIRROR", "clamp": "NEGATIVE_CLAMP", "pass_thru": "NEGATIVE_PASS_THRU"}[negatives]
     return Transfer(f"Gamma {value:g}", wrap(lambda x: x ** (1.0 / value)), wrap(lambda v: v ** value),
-                    source="pure power law", params=(("gamma", value), ("negatives", negatives)))
+                    source="pure power law", params=(("gamma", value), ("negatives", negatives)),
+                    native=("ExponentTransform", {"value": [value] * 3 + [1.0], "negativeStyle": style}, "decode"))
 
 
 @lru_cache(maxsize=None)
@@ -81,8 +83,11 @@ def moncurve(value: float, offset: float, negatives: str = "linear") -> Transfer
         enc, dec = (lambda x: E.mirror(encode, x)), (lambda v: E.mirror(decode, v))
     else:
         enc, dec = encode, decode
+    style = {"mirror": "NEGATIVE_MIRROR", "linear": "NEGATIVE_LINEAR"}[negatives]
     return Transfer(f"moncurve {value:g}/{offset:g}", enc, dec, source="OpenColorIO ExponentWithLinearTransform",
-                    params=(("gamma", value), ("offset", offset), ("negatives", negatives)))
+                    params=(("gamma", value), ("offset", offset), ("negatives", negatives)),
+                    native=("ExponentWithLinearTransform", {"gamma": [value] * 3 + [1.0], "offset": [offset] * 3 + [0.0],
+                                                            "negativeStyle": style}, "decode"))
 
 
 def srgb(negatives: str = "linear") -> Transfer:
@@ -104,7 +109,7 @@ def bt1886(lw: float = 100.0, lb: float = 0.0) -> Transfer:
     if lb == 0:
         g = gamma(2.4, "mirror")
         return Transfer("BT.1886", g.encode_fn, g.decode_fn, source="ITU-R BT.1886 Annex 1, Lb = 0",
-                        params=(("Lw", lw), ("Lb", lb)))
+                        params=(("Lw", lw), ("Lb", lb)), native=g.native)
     k = lw ** (1 / 2.4) - lb ** (1 / 2.4)
     a, b = k ** 2.4, lb ** (1 / 2.4) / k
     return Transfer("BT.1886", lambda x: (E.maximum(x, 0.0) * lw / a) ** (1 / 2.4) - b,

@@ -6,7 +6,7 @@ import math
 from functools import lru_cache
 
 from .. import expr as E
-from .base import Transfer
+from .base import Transfer, camera_native
 
 SLOG3_TOE = 171.2102946929  # code value at the S-Log3 linear/log join (Sony technical summary)
 
@@ -22,7 +22,10 @@ def slog3() -> Transfer:
         return E.select(v >= SLOG3_TOE / 1023.0, 0.19 * E.exp10((v * 1023.0 - 420.0) / 261.5) - 0.01,
                         (v * 1023.0 - 95.0) * 0.01125 / (SLOG3_TOE - 95.0))
 
-    return Transfer("S-Log3", encode, decode, source="Sony S-Log3 technical summary v1.0")
+    return Transfer("S-Log3", encode, decode, source="Sony S-Log3 technical summary v1.0",
+                    native=camera_native(base=10.0, log_slope=261.5 / 1023.0, log_offset=420.0 / 1023.0,
+                                         lin_slope=1.0 / 0.19, lin_offset=0.01 / 0.19, lin_break=0.01125,
+                                         linear_slope=(SLOG3_TOE - 95.0) / 0.01125 / 1023.0))
 
 
 # Sony "S-Log2 Technical Paper" v1.0 (2012), in Cinematic Color §4.1.16's form: reflectance L in
