@@ -1,0 +1,168 @@
+"""The per-frame job shared by ``aceskit convert`` and ``aceskit batch``: read, convert, write.
+
+A :class:`Job` says what to do to every frame (source and destination spaces, the RGC
+and the output encoding); :func:`process_frame` applies it to one file and returns a
+JSON-ready report.  The conversion is one op chain, ``src -> ACES2065-1 -> RGC ->
+dst``, so the RGC always acts in its own (AP1-linear) domain whatever the file spaces
+are.  Frames are processed in bands of rows, so memory stays near the input plus the
+output frame.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Optional, Tuple
+
+import numpy as np
+
+from . import ops, rgc, spaces
+from .convert import plan
+from .targets import numpy as backend
+
+RGC_MODES = ("off", "reference", "parametric")
+BAND_PIXELS = 1 << 16  # pixels per band: a few MB of float64 temporaries
+
+
+@dataclass(frozen=True)
+class Job:
+    """What to do to each frame; plain data, so it pickles to workers and round-trips through JSON.
+
+    ``src=None`` takes each file's resolved color space.  ``params`` holds RGC values keyed by
+    :data:`aceskit.rgc.UI_PARAMS` names (``None``: the reference).
+    """
+
+    dst: str
+    src: Optional[str] = None
+    rgc: str = "off"
+    params: Optional[dict] = None
+    inverse: bool = False
+    compression: str = "dwab"
+    dwa_level: Optional[float] = 45.0
+    half: bool = True
+    threads: int = 0  # threads per frame; 0 = all cores
+
+    def __post_init__(self):
+        if self.rgc not in RGC_MODES:
+            raise ValueError(f"rgc must be one of {', '.join(RGC_MODES)}, got {self.rgc!r}")
+        spaces.get(self.dst)
+        if self.src is not None:
+            spaces.get(self.src)
+        self.rgc_params()
+
+    def rgc_params(self) -> Optional[rgc.RGCParams]:
+        if self.rgc == "off":
+            return None
+        if self.rgc == "reference" or not self.params:
+            return rgc.REFERENCE
+        return rgc.RGCParams.from_values(self.params)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def build_chain(src: str, dst: str, params: Optional[rgc.RGCParams], inverse: bool = False) -> tuple:
+    """``src -> dst`` with the RGC (when ``params`` is given) applied in ACES2065-1 on the way."""
+    if params is None:
+        return plan(src, dst)
+    return ops.optimize((*plan(src, "ACES2065-1"), *rgc.chain(params, inverse=inverse, space="ACES2065-1"),
+                         *plan("ACES2065-1", dst)))
+
+
+def _split(chain: tuple) -> Tuple[tuple, Optional[tuple], tuple]:
+    """(ops before the gamut compression, the compression, ops after); no compression: (chain, None, ())."""
+    for i, op in enumerate(chain):
+        if isinstance(op, ops.GamutCompress):
+            return chain[:i], (op,), chain[i + 1:]
+    return chain, None, ()
+
+
+def apply(chain: tuple, rgb: np.ndarray, out_dtype=np.float32, threads: int = 0) -> Tuple[np.ndarray, int]:
+    """Run ``chain`` on an (H, W, 3) image in bands of rows.
+
+    Returns the result in ``out_dtype`` and the number of pixels the gamut compression changed.
+    """
+    h, w, _ = rgb.shape
+    out = np.empty((h, w, 3), dtype=out_dtype)
+    pre, gc, post = _split(chain)
+    rows = max(1, BAND_PIXELS // max(w, 1))
+    changed = [0] * ((h + rows - 1) // rows)
+
+    def band(i: int) -> None:
+        y0, y1 = i * rows, min(h, (i + 1) * rows)
+        x = rgb[y0:y1].reshape(-1, 3).astype(np.float64)
+        x = backend.run(pre, x, workers=1) if pre else x
+        if gc is not None:
+            y = backend.run(gc, x, workers=1)
+            with np.errstate(invalid="ignore"):
+                changed[i] = int(np.count_nonzero(np.any((y != x) & ~(np.isnan(x) & np.isnan(y)), axis=-1)))
+            x = backend.run(post, y, workers=1) if post else y
+        out[y0:y1] = x.reshape(y1 - y0, w, 3)
+
+    n = len(changed)
+    threads = min(n, threads or os.cpu_count() or 1)
+    if threads <= 1:
+        for i in range(n):
+            band(i)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(band, range(n)))
+    return out, sum(changed)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def check_paths(src: Path, dst: Path) -> None:
+    """Refuse to write over an input."""
+    if _same_file(src, dst):
+        raise ValueError(f"the output {dst} is the input file; aceskit never overwrites an input")
+
+
+def process_frame(src: str, dst: str, job: Job, frame: Optional[int] = None) -> dict:
+    """Convert one EXR file; never raises for a bad frame: the report says ``status: failed`` and why.
+
+    Warnings (missing color metadata, values changed by the write policy) go into ``warnings``.
+    """
+    from . import exr
+    t0 = time.perf_counter()
+    report: dict = {"frame": frame, "input": str(src), "output": str(dst), "status": "ok", "error": None}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            check_paths(Path(src), Path(dst))
+            image = exr.read(src, colorspace=job.src, force=job.src is not None)
+            report.update({"from": image.colorspace, "from_source": image.colorspace_source})
+            chain = build_chain(image.colorspace, job.dst, job.rgc_params(), job.inverse)
+            result, changed = apply(chain, image.rgb, np.float32, job.threads)
+            image = image.with_rgb(result, colorspace=job.dst)  # drops the input pixels
+            del result
+            written = exr.write(dst, image, image.colorspace, compression=job.compression,
+                                dwa_level=job.dwa_level, half=job.half, sources=(src,),
+                                threads=job.threads or -1)
+            h, w = image.pixels.shape[:2]
+            report.update({
+                "to": image.colorspace, "rgc": job.rgc, "inverse": job.inverse,
+                "width": w, "height": h, "pixels": w * h, "rgc_changed": changed,
+                "nan": written.nan, "posinf": written.posinf, "neginf": written.neginf,
+                "clamped": written.clamped,
+            })
+        except Exception as exc:  # a bad frame must not stop a sequence
+            report.update(status="failed", error=_one_line(exc))
+    report["warnings"] = sorted({str(w.message) for w in caught})
+    report["seconds"] = round(time.perf_counter() - t0, 4)
+    return report
+
+
+def _one_line(exc: BaseException) -> str:
+    msg = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+    msg = " ".join(msg.split()) or type(exc).__name__
+    return msg if isinstance(exc, (ValueError, OSError, KeyError)) else f"{type(exc).__name__}: {msg}"
