@@ -1,0 +1,521 @@
+"""OpenEXR images with trustworthy color metadata (OpenEXR >= 3.4 Python API).
+
+:func:`read` returns an :class:`ExrImage` whose color space is resolved from the header in
+this order: ``acesImageContainerFlag`` (SMPTE ST 2065-4), ``colorInteropID`` (OpenEXR 3.4,
+ASWF Color Interop Forum), ``chromaticities`` (within 0.001 of a registered linear space),
+then the caller's ``colorspace=``; with nothing known it assumes ACES2065-1 and warns.
+
+:func:`write` writes ``chromaticities`` and ``colorInteropID`` that agree, drops every stale
+color attribute of the source header, keeps alpha, other channels, custom attributes and
+other parts, keeps non-color data lossless, writes ``dwaCompressionLevel`` explicitly, and
+handles the half-float / DWA hazards (NaN, ±Inf, values near HALF_MAX) by a counted,
+reported policy.  Files are written to a temporary name in the target folder, then renamed.
+OpenEXR is imported on use, so ``import aceskit`` needs numpy only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+
+from . import spaces
+
+#: Largest finite half-float value (IEEE 754 binary16).
+HALF_MAX = 65504.0
+#: Header attributes that describe color; removed from a source header before writing.
+COLOR_ATTRIBUTES = ("chromaticities", "colorInteropID", "acesImageContainerFlag", "adoptedNeutral",
+                    "whiteLuminance", "oiio:ColorSpace")
+#: Header entries the library derives from the pixels or the write options.
+_STRUCTURAL = ("channels", "compression", "dwaCompressionLevel", "chunkCount", "version", "name")
+COMPRESSIONS = ("none", "rle", "zips", "zip", "piz", "pxr24", "b44", "b44a", "dwaa", "dwab",
+                "htj2k32", "htj2k256", "lj2k", "zstd")
+NONFINITE_POLICIES = ("sanitize", "keep", "error")
+#: Channel base names that DWA compresses with its lossy DCT (measured: OpenEXR 3.5, case-sensitive).
+_DWA_LOSSY_NAMES = frozenset(("R", "G", "B", "Y", "RY", "BY"))
+SOURCES = ("acesImageContainerFlag", "colorInteropID", "chromaticities", "override", "default")
+
+
+def _exr():
+    try:
+        import OpenEXR
+    except ImportError as e:  # pragma: no cover - OpenEXR is a dependency
+        raise ImportError("aceskit.exr needs the OpenEXR Python package (pip install 'OpenEXR>=3.4')") from e
+    return OpenEXR
+
+
+def dwa_safe_max(level: float) -> float:
+    """Largest magnitude that DWA at ``level`` decodes without turning into Inf.
+
+    DCT ringing pushes values near HALF_MAX past it (openexr#2606); the margin is the one
+    published there: ``2048 + 32·level`` up to level 50, ``3624 + 128·(level − 50)`` above
+    (level 45 → 62016).  aceskit's own stress test finds the first failures near 64400 at
+    level 45, so the margin is conservative.
+    """
+    level = float(level)
+    margin = 2048.0 + 32.0 * level if level <= 50.0 else 3624.0 + 128.0 * (level - 50.0)
+    return max(HALF_MAX - margin, 1.0)
+
+
+def _base(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def is_lossy(compression: str, channel: str, dtype) -> bool:
+    """Whether ``compression`` changes the values of ``channel`` stored as ``dtype`` (measured, 3.5)."""
+    dt = np.dtype(dtype)
+    if dt.kind == "u":
+        return False
+    if compression in ("dwaa", "dwab"):
+        return _base(channel) in _DWA_LOSSY_NAMES
+    if compression in ("b44", "b44a"):
+        return dt == np.float16
+    if compression == "pxr24":
+        return dt == np.float32
+    return compression == "lj2k"
+
+
+def parse_compression(compression: str, dwa_level: Optional[float] = None) -> tuple[str, Optional[float]]:
+    """``"dwab"``, ``"dwab:45"``, ``"ZIP"`` ... -> (name, dwa level or None)."""
+    if not isinstance(compression, str):
+        raise ValueError(f"compression must be one of {', '.join(COMPRESSIONS)}, got {compression!r}")
+    name, _, lvl = compression.strip().lower().partition(":")
+    name = name.removesuffix("_compression")
+    if name not in COMPRESSIONS:
+        raise ValueError(f"compression must be one of {', '.join(COMPRESSIONS)}, got {compression!r}")
+    if lvl:
+        if name not in ("dwaa", "dwab"):
+            raise ValueError(f"only dwaa/dwab take a level, got compression {compression!r}")
+        dwa_level = lvl
+    if name not in ("dwaa", "dwab"):
+        return name, None
+    try:
+        level = float(45.0 if dwa_level is None else dwa_level)
+    except (TypeError, ValueError):
+        raise ValueError(f"dwa_level must be a number >= 0, got {dwa_level!r}") from None
+    if not (np.isfinite(level) and level >= 0.0):
+        raise ValueError(f"dwa_level must be a number >= 0, got {dwa_level!r}")
+    return name, level
+
+
+# ---------------------------------------------------------------------------------------------
+# The image
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class Part:
+    """A part (or a group of channels) carried through untouched: header, channels, name."""
+
+    name: str
+    header: dict
+    channels: dict  # channel name -> 2-D ndarray
+
+
+@dataclass
+class ExrImage:
+    """One EXR image: the color (and alpha) channels as ``pixels`` plus everything else.
+
+    ``pixels`` is (H, W, C) in the stored precision with ``channels`` naming the last axis
+    (``R G B [A]`` or ``Y [A]``, possibly layer-prefixed); ``extra`` holds the chosen part's other
+    channels untouched; ``other_parts`` the file's other parts; ``header`` the chosen part's header.
+    """
+
+    pixels: np.ndarray
+    channels: list
+    header: dict = field(default_factory=dict)
+    colorspace: str = "ACES2065-1"
+    colorspace_source: str = "default"
+    other_parts: list = field(default_factory=list)
+    extra: dict = field(default_factory=dict)
+    part_name: str = ""
+    part_index: int = 0
+    path: Optional[str] = None
+
+    def __post_init__(self):
+        px = np.asarray(self.pixels)
+        if px.ndim != 3 or px.shape[-1] != len(self.channels):
+            raise ValueError(f"pixels must be (H, W, {len(self.channels)}) for channels {self.channels}, "
+                             f"got shape {px.shape}")
+        self.pixels = px
+
+    def _index(self, base: str) -> Optional[int]:
+        for i, c in enumerate(self.channels):
+            if _base(c) == base:
+                return i
+        return None
+
+    @property
+    def is_luminance(self) -> bool:
+        return self._index("R") is None and self._index("Y") is not None
+
+    @property
+    def alpha(self) -> Optional[np.ndarray]:
+        i = self._index("A")
+        return None if i is None else self.pixels[..., i]
+
+    @property
+    def rgb(self) -> np.ndarray:
+        """(H, W, 3) copy of R, G, B (a luminance-only image repeats Y)."""
+        if self.is_luminance:
+            return np.repeat(self.pixels[..., [self._index("Y")]], 3, axis=-1)
+        return self.pixels[..., [self._index(c) for c in "RGB"]]
+
+    def with_rgb(self, rgb, colorspace: Optional[str] = None) -> "ExrImage":
+        """A copy whose color channels are ``rgb`` (H, W, 3); alpha, extras, parts and attributes kept."""
+        new = np.asarray(rgb)
+        if new.shape != self.pixels.shape[:2] + (3,):
+            raise ValueError(f"rgb must have shape {self.pixels.shape[:2] + (3,)}, got {new.shape}")
+        if new.dtype.kind != "f":
+            raise ValueError(f"rgb must be a float array, got dtype {new.dtype}")
+        dtype = np.result_type(new.dtype, self.pixels.dtype) if self.pixels.dtype.kind == "f" else new.dtype
+        extra = dict(self.extra)
+        if self.is_luminance:
+            prefix = self.channels[self._index("Y")][:-1]
+            names = [prefix + c for c in "RGB"]
+            for c in ("RY", "BY"):  # chroma of a luminance/chroma image is stale once RGB replaces Y
+                extra.pop(prefix + c, None)
+        else:
+            names = [self.channels[self._index(c)] for c in "RGB"]
+        keep = [i for i, c in enumerate(self.channels) if _base(c) not in ("R", "G", "B", "Y")]
+        pixels = np.concatenate([new.astype(dtype, copy=False), self.pixels[..., keep].astype(dtype)], axis=-1)
+        cs = self.colorspace if colorspace is None else spaces.get(colorspace).name
+        return dataclasses.replace(self, pixels=pixels, channels=names + [self.channels[i] for i in keep],
+                                   extra=extra, colorspace=cs,
+                                   colorspace_source=self.colorspace_source if colorspace is None else "override")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------------
+def resolve_colorspace(header: dict, colorspace: Optional[str] = None, *, force: bool = False,
+                       where: str = "header") -> tuple[str, str]:
+    """(registry name, source) for a header; see the module docstring for the order.
+
+    ``colorspace`` is used only when the header says nothing recognisable (``force=True`` makes it
+    win); a conflict between the two is reported with a warning, never silently.
+    """
+    override = None if colorspace is None else spaces.get(colorspace).name
+    if force and override:
+        return override, "override"
+    found: Optional[tuple[str, str]] = None
+    flag = header.get("acesImageContainerFlag")
+    if flag is not None and int(flag) == 1:
+        found = ("ACES2065-1", "acesImageContainerFlag")
+    if found is None and header.get("colorInteropID"):
+        iid = str(header["colorInteropID"])
+        s = spaces.find_by_interop_id(iid)
+        if s is None and not iid.startswith("ocio:"):
+            s = spaces.find_by_interop_id("ocio:" + iid)
+        if s is not None:
+            found = (s.name, "colorInteropID")
+        else:
+            warnings.warn(f"{where}: colorInteropID {iid!r} is not in the aceskit registry; ignored", stacklevel=3)
+    if found is None and header.get("chromaticities") is not None:
+        s = spaces.find_by_chromaticities(header["chromaticities"], tol=0.001)
+        if s is not None:
+            found = (s.name, "chromaticities")
+    if found is not None:
+        if override and override != found[0]:
+            warnings.warn(f"{where}: {found[1]} says {found[0]!r}; colorspace={override!r} ignored "
+                          f"(pass force=True to override the file)", stacklevel=3)
+        return found
+    if override:
+        return override, "override"
+    warnings.warn(f"{where}: no usable color metadata (acesImageContainerFlag, colorInteropID, chromaticities); "
+                  f"assuming ACES2065-1", stacklevel=3)
+    return "ACES2065-1", "default"
+
+
+def _color_names(names: Sequence[str]) -> Optional[list[str]]:
+    """The color(+alpha) channel names of a part: plain R,G,B / Y first, else the first RGB layer."""
+    have = set(names)
+    for prefix in [""] + sorted({n.rsplit(".", 1)[0] + "." for n in names if "." in n}):
+        if all(prefix + c in have for c in "RGB"):
+            picked = [prefix + c for c in "RGB"]
+        elif prefix + "Y" in have:
+            picked = [prefix + "Y"]
+        else:
+            continue
+        return picked + ([prefix + "A"] if prefix + "A" in have else [])
+    return None
+
+
+def _open(path: str, header_only: bool):
+    OpenEXR = _exr()
+    try:
+        return OpenEXR.File(path, separate_channels=True, header_only=header_only)
+    except Exception as e:
+        raise ValueError(f"{path}: not a readable OpenEXR file ({e})") from None
+
+
+def read(path: Union[str, os.PathLike], colorspace: Optional[str] = None, *, force: bool = False) -> ExrImage:
+    """Read an EXR: the RGB(A) or Y(A) part, its header, and its resolved color space.
+
+    Multi-part files: the first part with R, G, B (else Y) is chosen; the others pass through in
+    ``other_parts``.  ``colorspace`` is a fallback for files without color metadata.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"EXR file not found: {path}")
+    with open(path, "rb") as fh:
+        if fh.read(4) != b"\x76\x2f\x31\x01":
+            raise ValueError(f"{path}: not an OpenEXR file (bad magic number)")
+    headers = [dict(p.header) for p in _open(path, True).parts]
+    deep = [i for i, h in enumerate(headers) if "deep" in str(h.get("type", "")).lower()]
+    if deep:
+        raise ValueError(f"{path}: deep parts ({deep}) are not supported")
+    f = _open(path, False)
+    if len(f.parts) != len(headers) or any(not p.channels for p in f.parts):
+        raise ValueError(f"{path}: truncated or corrupt OpenEXR file (pixel data could not be decoded)")
+    chosen = None
+    for i, p in enumerate(f.parts):
+        names = _color_names(list(p.channels))
+        if names and (chosen is None or (_base(names[0]) == "R" and _base(chosen[1][0]) != "R")):
+            chosen = (i, names)
+            if _base(names[0]) == "R":
+                break
+    if chosen is None:
+        raise ValueError(f"{path}: no part has R, G, B or Y channels")
+    index, names = chosen
+    part = f.parts[index]
+    sub = [n for n, c in part.channels.items() if (c.xSampling, c.ySampling) != (1, 1)]
+    if sub:
+        raise ValueError(f"{path}: subsampled channels {sub} are not supported")
+    header = dict(part.header)
+    planes = [part.channels[n].pixels for n in names]
+    dtype = np.result_type(*[p.dtype for p in planes])
+    pixels = np.stack([p.astype(dtype, copy=False) for p in planes], axis=-1)
+    extra = {n: c.pixels for n, c in part.channels.items() if n not in names}
+    others = [Part(p.name() or f"part{i}", dict(p.header), {n: c.pixels for n, c in p.channels.items()})
+              for i, p in enumerate(f.parts) if i != index]
+    name, source = resolve_colorspace(header, colorspace, force=force, where=path)
+    return ExrImage(pixels, list(names), header, name, source, others, extra, part.name() or "", index, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class WriteReport:
+    """What :func:`write` did: NaN/±Inf found in the color channels, values clamped, parts moved."""
+
+    path: str
+    colorspace: str
+    interop_id: Optional[str]
+    compression: str
+    dwa_level: Optional[float]
+    half: bool
+    nonfinite: str
+    limit: float
+    nan: int = 0
+    posinf: int = 0
+    neginf: int = 0
+    clamped: int = 0
+    moved_channels: tuple = ()
+    recompressed_parts: tuple = ()
+    parts: int = 1
+    bytes: int = 0
+
+    @property
+    def changed(self) -> int:
+        """Number of values :func:`write` altered (``nonfinite="keep"`` leaves NaN/Inf as found)."""
+        return self.clamped + (0 if self.nonfinite == "keep" else self.nan + self.posinf + self.neginf)
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["moved_channels"], d["recompressed_parts"] = list(self.moved_channels), list(self.recompressed_parts)
+        return d
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _box(w: int, h: int, x0: int = 0, y0: int = 0):
+    return (np.array([x0, y0], dtype=np.int32), np.array([x0 + w - 1, y0 + h - 1], dtype=np.int32))
+
+
+def _policy(values: np.ndarray, limit: float, nonfinite: str, lossless: bool, where: str):
+    """Apply the NaN/Inf/range policy in place on a float array; returns the counts."""
+    nan = np.isnan(values)
+    pos, neg = np.isposinf(values), np.isneginf(values)
+    over = np.isfinite(values) & (np.abs(values) > limit)
+    counts = dict(nan=int(nan.sum()), posinf=int(pos.sum()), neginf=int(neg.sum()), clamped=int(over.sum()))
+    if nonfinite == "error":
+        if any(counts.values()):
+            raise ValueError(f"{where}: {counts['nan']} NaN, {counts['posinf']} +Inf, {counts['neginf']} -Inf and "
+                             f"{counts['clamped']} values beyond ±{limit:g} with nonfinite='error'")
+        return counts
+    if nonfinite == "keep":
+        if not lossless and (counts["nan"] or counts["posinf"] or counts["neginf"]):
+            raise ValueError(f"{where}: nonfinite='keep' needs a compression that is lossless for the color "
+                             f"channels (NaN/Inf do not survive it); use nonfinite='sanitize' or a lossless codec")
+    else:
+        values[nan] = 0.0
+        values[pos] = limit
+        values[neg] = -limit
+    np.clip(values, -limit, limit, out=values, where=np.isfinite(values))
+    return counts
+
+
+def _codec_enum(OpenEXR, codec: str):
+    return getattr(OpenEXR, "NO_COMPRESSION" if codec in ("none", "no") else f"{codec.upper()}_COMPRESSION")
+
+
+def _clean_header(header: dict) -> dict:
+    return {k: v for k, v in header.items() if k not in _STRUCTURAL and k not in COLOR_ATTRIBUTES}
+
+
+def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], colorspace: Optional[str] = None,
+          compression: str = "dwab", dwa_level: Optional[float] = 45, half: bool = True, *,
+          aces_container: bool = False, nonfinite: str = "sanitize", sources: Sequence[Union[str, os.PathLike]] = (),
+          attributes: Optional[dict] = None, threads: int = -1) -> WriteReport:
+    """Write ``image`` (an :class:`ExrImage` or an (H, W, 3|4) array) as ``colorspace``.
+
+    ``compression`` names a codec (``"dwab"``, ``"dwab:45"``, ``"zip"``, ...) for the color part;
+    channels and parts it would alter that are not color go to lossless ZIP.  ``half`` stores
+    the color channels as half floats (else float32).  ``nonfinite`` decides NaN/±Inf/overflow:
+
+    - ``"sanitize"`` (default): NaN -> 0, ±Inf and |x| beyond the safe maximum -> ±safe maximum
+      (:data:`HALF_MAX` for half, :func:`dwa_safe_max` under DWA);
+    - ``"keep"``: NaN/±Inf stay (lossless codecs only); finite overflow is still clamped;
+    - ``"error"``: raise instead of changing anything.
+
+    Changes are counted in the returned :class:`WriteReport` and announced with a warning.
+    ``aces_container=True`` writes an SMPTE ST 2065-4 file (uncompressed, half, ACES2065-1,
+    ``acesImageContainerFlag=1``).  The file is never one of ``sources`` or the image's own path.
+    """
+    OpenEXR = _exr()
+    path = os.fspath(path)
+    if nonfinite not in NONFINITE_POLICIES:
+        raise ValueError(f"nonfinite must be one of {', '.join(NONFINITE_POLICIES)}, got {nonfinite!r}")
+    codec, level = parse_compression(compression, dwa_level)
+    if not isinstance(image, ExrImage):
+        arr = np.asarray(image)
+        if arr.ndim != 3 or arr.shape[-1] not in (3, 4) or arr.dtype.kind != "f":
+            raise ValueError(f"image must be an ExrImage or a float (H, W, 3|4) array, got "
+                             f"{getattr(arr, 'dtype', '?')} {getattr(arr, 'shape', '?')}")
+        if colorspace is None:
+            raise ValueError("colorspace must name the color space of an array image (e.g. 'ACEScg')")
+        image = ExrImage(arr, list("RGBA"[:arr.shape[-1]]))
+    space = spaces.get(colorspace if colorspace is not None else image.colorspace)
+    for src in [*(os.fspath(s) for s in sources), *([image.path] if image.path else [])]:
+        if os.path.exists(path) and _same_file(path, src):
+            raise ValueError(f"refusing to overwrite the input file {path}; choose another output path")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"output folder does not exist: {folder}")
+    if aces_container:
+        bad = [m for m, ok in (("compression 'none'", codec == "none"), ("half=True", half),
+                               ("colorspace ACES2065-1", space.name == "ACES2065-1"),
+                               ("no extra channels or parts", not image.extra and not image.other_parts))
+               if not ok]
+        if bad:
+            raise ValueError(f"aces_container=True (SMPTE ST 2065-4) requires {', '.join(bad)}")
+
+    # -- color channels: precision, then the NaN/Inf/range policy -------------------------------
+    dtype = np.float16 if half else np.float32
+    dwa = codec in ("dwaa", "dwab")
+    limit = dwa_safe_max(level) if dwa else (HALF_MAX if half else float(np.finfo(np.float32).max))
+    values = np.array(image.pixels, dtype=np.float64 if image.pixels.dtype == np.float64 else np.float32)
+    lossless = not any(is_lossy(codec, c, dtype) for c in image.channels)
+    counts = _policy(values, limit, nonfinite, lossless, path)
+
+    header = _clean_header(image.header)
+    for k, v in (attributes or {}).items():
+        if k in COLOR_ATTRIBUTES or k in _STRUCTURAL:
+            raise ValueError(f"attributes may not set {k!r}; write() derives it")
+        header[k] = v
+    h, w = values.shape[:2]
+    dw = header.get("dataWindow")
+    if dw is None or (int(dw[1][0] - dw[0][0] + 1), int(dw[1][1] - dw[0][1] + 1)) != (w, h):
+        header["dataWindow"] = _box(w, h)
+        header["displayWindow"] = _box(w, h)
+    header["compression"] = _codec_enum(OpenEXR, codec)
+    if dwa:
+        header["dwaCompressionLevel"] = float(level)
+    header["chromaticities"] = tuple(float(x) for x in space.chromaticities)
+    if space.interop_id:
+        header["colorInteropID"] = space.interop_id
+    if aces_container:
+        header["acesImageContainerFlag"] = 1
+        header["adoptedNeutral"] = (float(space.chromaticities[6]), float(space.chromaticities[7]))
+        header["type"] = OpenEXR.scanlineimage
+        header.pop("tiles", None)
+
+    # OpenEXR's Python binding ignores numpy strides: every plane must be C-contiguous.
+    channels = {c: np.ascontiguousarray(values[..., i], dtype=dtype) for i, c in enumerate(image.channels)}
+    moved: dict[str, dict] = {}
+    for c, px in image.extra.items():
+        if is_lossy(codec, c, px.dtype):
+            moved.setdefault(c.rsplit(".", 1)[0] if "." in c else "data", {})[c] = np.ascontiguousarray(px)
+        else:
+            channels[c] = np.ascontiguousarray(px)
+    part_name = image.part_name or "rgba"
+    parts = [(0, Part(part_name, header, channels))]  # the color part first: single-part readers see it
+    recompressed = []
+    for i, p in enumerate(image.other_parts):
+        ph = _clean_header(p.header)
+        if p.header.get("colorInteropID"):  # chromaticities are shared by all parts: only the ID stays
+            ph["colorInteropID"] = p.header["colorInteropID"]
+        comp = str(p.header.get("compression", "")).rsplit(".", 1)[-1].lower().removesuffix("_compression")
+        if any(is_lossy(comp, c, px.dtype) for c, px in p.channels.items()):
+            comp = "zip"
+            recompressed.append(p.name)
+        ph["compression"] = _codec_enum(OpenEXR, comp or "zip")
+        if comp in ("dwaa", "dwab") and "dwaCompressionLevel" in p.header:
+            ph["dwaCompressionLevel"] = p.header["dwaCompressionLevel"]
+        parts.append((i + 1, Part(p.name, ph, {c: np.ascontiguousarray(px) for c, px in p.channels.items()})))
+    used = {p.name for _, p in parts}
+    for layer, chans in moved.items():
+        name = layer if layer not in used else f"{layer}.lossless"
+        mh = {k: header[k] for k in ("dataWindow", "displayWindow", "pixelAspectRatio", "screenWindowCenter",
+                                     "screenWindowWidth", "lineOrder") if k in header}
+        mh["compression"] = OpenEXR.ZIP_COMPRESSION
+        parts.append((len(parts), Part(name, mh, chans)))
+    if len(parts) > 1:
+        if aces_container:
+            raise ValueError("aces_container=True (SMPTE ST 2065-4) requires a single part")
+        # chromaticities is a shared attribute: identical in every part, or (when a part is marked
+        # colorInteropID 'data', which must not carry chromaticities) in none; the ID then speaks alone.
+        data = any(p.header.get("colorInteropID") == "data" for _, p in parts if p.header is not header)
+        shared = None if (data and space.interop_id) else header["chromaticities"]
+        for _, p in parts:
+            p.header.pop("chromaticities", None)
+            if shared is not None:
+                p.header["chromaticities"] = shared
+
+    if len(parts) == 1:
+        exr = OpenEXR.File(header, dict(channels), num_threads=threads)
+    else:
+        exr = OpenEXR.File([OpenEXR.Part(dict(p.header), dict(p.channels), p.name) for _, p in parts],
+                           num_threads=threads)
+    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp.exr", dir=folder)
+    os.close(fd)
+    try:
+        exr.write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    report = WriteReport(path, space.name, space.interop_id, codec, level, bool(half), nonfinite, limit,
+                         moved_channels=tuple(c for ch in moved.values() for c in ch),
+                         recompressed_parts=tuple(recompressed), parts=len(parts), bytes=os.path.getsize(path),
+                         **counts)
+    if report.changed:
+        warnings.warn(f"{path}: changed {report.nan} NaN -> 0, {report.posinf} +Inf and {report.neginf} -Inf -> "
+                      f"±{limit:g}, clamped {report.clamped} values beyond ±{limit:g} "
+                      f"({codec}{'' if level is None else f':{level:g}'}, {'half' if half else 'float'})",
+                      stacklevel=2)
+    if report.moved_channels:
+        warnings.warn(f"{path}: {codec} would alter non-color channels {list(report.moved_channels)}; "
+                      f"they were written to a lossless ZIP part", stacklevel=2)
+    return report
