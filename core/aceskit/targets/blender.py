@@ -1,0 +1,400 @@
+"""Blender backend: op chains as compositor node groups built from Math nodes.
+
+Planning is pure Python: :func:`compile_chains` turns op chains into a :class:`Net`, a
+list of Blender ``ShaderNodeMath`` operations over the group's inputs, with common
+sub-expressions shared.  :func:`build` (the only function that needs ``bpy``) makes the
+node group from a :class:`GroupSpec`.  The ``aceskit`` Blender extension calls
+:func:`ensure_groups` to create every group it offers.
+
+Blender's Math node is not IEEE arithmetic (measured in 5.0.1): ``DIVIDE`` by 0 gives 0,
+``POWER`` of a negative base with a fractional exponent gives 0, ``SQRT``/``LOGARITHM`` of
+invalid input give 0, ``MINIMUM``/``MAXIMUM`` return their first operand when either is
+NaN, and ``COMPARE`` treats values within FLT_EPSILON as equal.  The translation keeps
+the numpy reference's answers anyway:
+
+- ``select(c, a, b)`` is ``a / c + b / (1 - c)`` with ``c`` exactly 0 or 1: the safe
+  divide turns the discarded branch into 0 whatever it holds (Inf, NaN), and ``a / 1 + 0``
+  is ``a`` exactly, so a branch the expression does not select cannot poison the result;
+- comparisons are built from ``LESS_THAN``/``GREATER_THAN`` and a NaN test, so that
+  comparisons with NaN are false, as in C;
+- ``min``/``max`` ignore a NaN operand like C ``fminf``/``fmaxf``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+
+from .. import expr as E
+from ..ops import Curve, GamutCompress, Matrix, PixelExpr
+
+#: Largest float32 rounded down; x is not NaN iff x < BIG or x > -BIG.
+BIG = 3.4e38
+
+
+class N(NamedTuple):
+    """Output of node ``index`` of a :class:`Net`."""
+    index: int
+
+
+class In(NamedTuple):
+    """A value entering the network: a color channel (``r``, ``g``, ``b``) or a group input by name."""
+    name: str
+
+
+Operand = Union[float, N, In]
+
+
+@dataclass
+class Net:
+    """Math nodes in evaluation order: ``(operation, operands, label)``; ``outputs`` per variant."""
+
+    nodes: List[Tuple[str, Tuple[Operand, ...], str]] = field(default_factory=list)
+    outputs: Dict[str, Tuple[Operand, Operand, Operand]] = field(default_factory=dict)
+
+
+class _Compiler:
+    def __init__(self):
+        self.net = Net()
+        self._memo: Dict[tuple, Operand] = {}
+        self.label = ""
+
+    # -- node emission with structural sharing -------------------------------
+    def math(self, operation: str, *args: Operand) -> N:
+        key = (operation, args)
+        hit = self._memo.get(key)
+        if hit is None:
+            self.net.nodes.append((operation, args, self.label))
+            hit = self._memo[key] = N(len(self.net.nodes) - 1)
+        return hit
+
+    def not_nan(self, a: Operand) -> Operand:
+        if isinstance(a, float):
+            return 0.0 if math.isnan(a) else 1.0
+        return self.math("MAXIMUM", self.math("LESS_THAN", a, BIG), self.math("GREATER_THAN", a, -BIG))
+
+    def both(self, a: Operand, b: Operand) -> Operand:
+        """Logical and of 0/1 values."""
+        if a == 0.0 or b == 0.0:
+            return 0.0
+        if a == 1.0:
+            return b
+        if b == 1.0:
+            return a
+        return self.math("MULTIPLY", a, b)
+
+    def either(self, a: Operand, b: Operand) -> Operand:
+        if a == 1.0 or b == 1.0:
+            return 1.0
+        if a == 0.0:
+            return b
+        if b == 0.0:
+            return a
+        return self.math("MAXIMUM", a, b)
+
+    def negate(self, a: Operand) -> Operand:
+        return 1.0 - a if isinstance(a, float) else self.math("SUBTRACT", 1.0, a)
+
+    def select(self, c: Operand, a: Operand, b: Operand) -> Operand:
+        if isinstance(c, float):
+            return a if c else b
+        if a == b:
+            return a
+        terms = [self.math("DIVIDE", v, w) for v, w in ((a, c), (b, self.negate(c))) if v != 0.0]
+        return terms[0] if len(terms) == 1 else (0.0 if not terms else self.math("ADD", *terms))
+
+    def ordered(self, a: Operand, b: Operand) -> Operand:
+        return self.both(self.not_nan(a), self.not_nan(b))
+
+    def compare(self, op: str, a: Operand, b: Operand) -> Operand:
+        if op == "lt":
+            return self.math("LESS_THAN", a, b)
+        if op == "gt":
+            return self.math("GREATER_THAN", a, b)
+        if op in ("le", "ge"):
+            outside = self.math("GREATER_THAN" if op == "le" else "LESS_THAN", a, b)
+            return self.both(self.negate(outside), self.ordered(a, b))
+        unequal = self.either(self.math("LESS_THAN", a, b), self.math("GREATER_THAN", a, b))
+        eq = self.both(self.negate(unequal), self.ordered(a, b))
+        return eq if op == "eq" else self.negate(eq)
+
+    def truth(self, value: Operand, node: E.Expr) -> Operand:
+        """A 0/1 operand for an expression used as a condition (C truthiness)."""
+        if isinstance(value, float):
+            return 1.0 if value != 0.0 else 0.0
+        return value if node.op in E.COMPARISONS else self.compare("ne", value, 0.0)
+
+    def extremum(self, op: str, a: Operand, b: Operand) -> Operand:
+        name = "MINIMUM" if op == "min" else "MAXIMUM"
+        # the node returns its first operand when either is NaN: a constant first is fminf/fmaxf
+        if isinstance(a, float) or isinstance(b, float):
+            first, second = (a, b) if isinstance(a, float) else (b, a)
+            return self.math(name, first, second)
+        return self.select(self.not_nan(a), self.math(name, a, b), b)
+
+    # -- expressions -----------------------------------------------------------
+    def expr(self, outputs: Sequence[E.Expr], env: Dict[str, Operand]) -> List[Operand]:
+        vals: Dict[int, Operand] = {}
+        for n in E.toposort(outputs):
+            if n.op == "const":
+                v: Operand = n.value
+            elif n.op == "var":
+                if n.name not in env:
+                    raise ValueError(f"expression variable {n.name!r} has no Blender input; expected one of {sorted(env)}")
+                v = env[n.name]
+            else:
+                v = self.op(n, [vals[id(a)] for a in n.args])
+            vals[id(n)] = v
+        return [vals[id(o)] for o in outputs]
+
+    def op(self, n: E.Expr, a: List[Operand]) -> Operand:
+        simple = {"add": "ADD", "sub": "SUBTRACT", "mul": "MULTIPLY", "div": "DIVIDE", "pow": "POWER",
+                  "abs": "ABSOLUTE", "sqrt": "SQRT", "exp": "EXPONENT", "floor": "FLOOR"}
+        if n.op in simple:
+            return self.math(simple[n.op], *a)
+        if n.op == "neg":
+            return self.math("MULTIPLY", a[0], -1.0)
+        if n.op in ("log", "log2", "log10"):
+            return self.math("LOGARITHM", a[0], {"log": math.e, "log2": 2.0, "log10": 10.0}[n.op])
+        if n.op in ("exp2", "exp10"):
+            return self.math("POWER", 2.0 if n.op == "exp2" else 10.0, a[0])
+        if n.op in ("min", "max"):
+            return self.extremum(n.op, *a)
+        if n.op in ("lt", "le", "gt", "ge", "eq", "ne"):
+            return self.compare(n.op, *a)
+        if n.op in ("and", "or"):
+            x, y = (self.truth(v, e) for v, e in zip(a, n.args))
+            return self.both(x, y) if n.op == "and" else self.either(x, y)
+        if n.op == "not":
+            return self.negate(self.truth(a[0], n.args[0]))
+        if n.op == "select":
+            return self.select(self.truth(a[0], n.args[0]), a[1], a[2])
+        raise ValueError(f"the Blender backend has no translation for expression op {n.op!r}")
+
+    # -- ops -------------------------------------------------------------------
+    def chain(self, chain: Sequence, rgb: Tuple[Operand, ...], params: Dict[str, Operand]):
+        for op in chain:
+            self.label = getattr(op, "label", "") or type(op).__name__
+            if isinstance(op, GamutCompress):
+                op = op.lower()
+            if isinstance(op, Matrix):
+                rgb = tuple(self.matrix_row(row, rgb) for row in op.m)
+            elif isinstance(op, Curve):
+                rgb = tuple(self.expr([op.fn], {**params, "x": c})[0] for c in rgb)
+            elif isinstance(op, PixelExpr):
+                rgb = tuple(self.expr(list(op.outputs), {**params, "r": rgb[0], "g": rgb[1], "b": rgb[2]}))
+            else:
+                raise TypeError(f"the Blender backend cannot compile {type(op).__name__}")
+        return rgb
+
+    def matrix_row(self, row, rgb) -> Operand:
+        # every term is kept (also zero coefficients) so NaN and Inf spread as in numpy
+        acc: Operand = self.math("MULTIPLY", rgb[0], float(row[0]))
+        for k in (1, 2):
+            acc = self.math("MULTIPLY_ADD", rgb[k], float(row[k]), acc)
+        return acc
+
+
+def compile_chains(chains: Dict[str, Sequence], params: Optional[Dict[str, str]] = None) -> Net:
+    """Compile op chains (one per menu entry) reading channels ``In('r'|'g'|'b')``.
+
+    ``params`` maps expression variables (``limit_c``, ``invert`` ...) to group input names.
+    """
+    comp = _Compiler()
+    env = {k: In(v) for k, v in (params or {}).items()}
+    for key, chain in chains.items():
+        comp.net.outputs[key] = comp.chain(chain, (In("r"), In("g"), In("b")), env)
+    return comp.net
+
+
+# -- group descriptions --------------------------------------------------------
+
+class Socket(NamedTuple):
+    name: str
+    kind: str                 # "FLOAT", "BOOL" or "MENU"
+    default: object = 0.0
+    min: float = -math.inf
+    max: float = math.inf
+    description: str = ""
+
+
+@dataclass
+class GroupSpec:
+    """What :func:`build` makes: a named group, its inputs, and the network (menu entries in order)."""
+
+    name: str
+    description: str
+    inputs: Tuple[Socket, ...]
+    net: Net
+    menu: Optional[str] = None   # name of the menu input choosing between net.outputs
+
+
+RGC_REFERENCE = "ACES Reference Gamut Compress"
+RGC_PARAMETRIC = "ACES Gamut Compress (Parametric)"
+WORKING_SPACE = "Working Space"
+#: Working spaces the RGC groups offer (Blender 5's compositor can work in either).
+RGC_SPACES = ("ACES2065-1", "ACEScg")
+#: Spaces every camera log space is converted to and from.
+HUBS = ("ACEScg", "ACES2065-1")
+#: ACES spaces converted among each other.
+ACES_SPACES = ("ACES2065-1", "ACEScg", "ACEScct")
+
+
+def _invert_socket() -> Socket:
+    return Socket("Invert", "BOOL", False, description="Apply the inverse (undo a previous compression)")
+
+
+def rgc_spec(parametric: bool) -> GroupSpec:
+    from .. import rgc
+    params = rgc.UI if parametric else None
+    chains = {s: rgc.chain(params, inverse=None, space=s) for s in RGC_SPACES}
+    names = {p.name: p.label for p in rgc.UI_PARAMS} if parametric else {}
+    net = compile_chains(chains, {**names, "invert": "Invert"})
+    sockets = [Socket(WORKING_SPACE, "MENU", RGC_SPACES[0], description="Color space of the image")]
+    if parametric:
+        sockets += [Socket(p.label, "FLOAT", p.default, p.min, p.max, f"{p.group} ({p.name})") for p in rgc.UI_PARAMS]
+    sockets.append(_invert_socket())
+    what = "with adjustable limits, thresholds and roll-off" if parametric else "with the ACES 1.3 reference values"
+    return GroupSpec(RGC_PARAMETRIC if parametric else RGC_REFERENCE,
+                     f"ACES Reference Gamut Compression {what}", tuple(sockets), net, menu=WORKING_SPACE)
+
+
+def conversion_name(src: str, dst: str) -> str:
+    return f"{src} to {dst}"
+
+
+def conversion_spec(src: str, dst: str) -> GroupSpec:
+    from ..convert import plan
+    net = compile_chains({"": plan(src, dst)})
+    return GroupSpec(conversion_name(src, dst), f"Convert {src} values to {dst}", (), net)
+
+
+def conversion_pairs() -> List[Tuple[str, str]]:
+    """Every camera log space to and from ACEScg and ACES2065-1, and the ACES spaces among each other."""
+    from .. import spaces
+    pairs = [(a, b) for a in ACES_SPACES for b in ACES_SPACES if a != b]
+    for name in spaces.names():
+        cs = spaces.get(name)
+        if cs.family == "Camera" and not cs.is_linear:
+            for hub in HUBS:
+                pairs += [(name, hub), (hub, name)]
+    return pairs
+
+
+def all_specs() -> List[GroupSpec]:
+    return [rgc_spec(False), rgc_spec(True)] + [conversion_spec(s, d) for s, d in conversion_pairs()]
+
+
+def group_names() -> List[str]:
+    return [RGC_REFERENCE, RGC_PARAMETRIC] + [conversion_name(s, d) for s, d in conversion_pairs()]
+
+
+# -- building (needs bpy) ------------------------------------------------------
+
+_SOCKET_TYPES = {"FLOAT": "NodeSocketFloat", "BOOL": "NodeSocketBool", "MENU": "NodeSocketMenu"}
+TAG = "aceskit"  # custom property marking groups this backend made
+
+
+def _depths(net: Net) -> List[int]:
+    depth: List[int] = []
+    for _, args, _ in net.nodes:
+        depth.append(1 + max([depth[a.index] for a in args if isinstance(a, N)], default=0))
+    return depth
+
+
+def build(spec: GroupSpec, bpy=None):
+    """Create or refresh ``bpy.data.node_groups[spec.name]`` (a compositor node group)."""
+    if bpy is None:
+        import bpy
+    group = bpy.data.node_groups.get(spec.name)
+    if group is not None and group.bl_idname != "CompositorNodeTree":
+        raise ValueError(f"node group {spec.name!r} exists but is not a compositor group; rename it first")
+    if group is None:
+        group = bpy.data.node_groups.new(spec.name, "CompositorNodeTree")
+    group.nodes.clear()
+    group.interface.clear()
+    group.description = spec.description
+    group[TAG] = 1
+    face = group.interface
+    face.new_socket("Image", in_out="OUTPUT", socket_type="NodeSocketColor")
+    image = face.new_socket("Image", in_out="INPUT", socket_type="NodeSocketColor")
+    image.default_value = (0.0, 0.0, 0.0, 1.0)
+    items = {}
+    for s in spec.inputs:
+        item = face.new_socket(s.name, in_out="INPUT", socket_type=_SOCKET_TYPES[s.kind], description=s.description)
+        if s.kind == "FLOAT":
+            item.default_value, item.min_value, item.max_value = s.default, s.min, s.max
+        elif s.kind == "BOOL":
+            item.default_value = bool(s.default)
+        items[s.name] = item
+
+    nodes, links = group.nodes, group.links
+    depth = _depths(spec.net)
+    width = max(depth, default=0) + 3
+    g_in, g_out = nodes.new("NodeGroupInput"), nodes.new("NodeGroupOutput")
+    g_in.location, g_out.location = (0, 0), (200 * (width + 1), 0)
+    split = nodes.new("CompositorNodeSeparateColor")
+    split.location = (200, 0)
+    links.new(g_in.outputs["Image"], split.inputs["Image"])
+    channels = {"r": split.outputs["Red"], "g": split.outputs["Green"], "b": split.outputs["Blue"]}
+    rows: Dict[int, int] = {}
+
+    def socket(v: Operand, target):
+        if isinstance(v, float):
+            target.default_value = v
+        elif isinstance(v, N):
+            links.new(made[v.index].outputs[0], target)
+        else:
+            links.new(channels[v.name] if v.name in channels else g_in.outputs[v.name], target)
+
+    made = []
+    for i, (operation, args, label) in enumerate(spec.net.nodes):
+        node = nodes.new("ShaderNodeMath")
+        node.operation = operation
+        node.label = label
+        node.hide = True
+        col = depth[i] + 1
+        rows[col] = rows.get(col, 0) + 1
+        node.location = (200 * col, -40 * rows[col])
+        for v, target in zip(args, node.inputs):
+            socket(v, target)
+        made.append(node)
+
+    combined = []
+    for k, (key, rgb) in enumerate(spec.net.outputs.items()):
+        join = nodes.new("CompositorNodeCombineColor")
+        join.location = (200 * width, 200 * k)
+        for v, name in zip(rgb, ("Red", "Green", "Blue")):
+            socket(v, join.inputs[name])
+        links.new(split.outputs["Alpha"], join.inputs["Alpha"])
+        combined.append((key, join.outputs["Image"]))
+    if spec.menu is None:
+        links.new(combined[0][1], g_out.inputs["Image"])
+    else:
+        switch = nodes.new("GeometryNodeMenuSwitch")
+        switch.data_type = "RGBA"
+        switch.location = (200 * width + 100, 0)
+        switch.enum_items.clear()
+        for key, _ in combined:
+            switch.enum_items.new(key)
+        for key, out in combined:
+            links.new(out, switch.inputs[key])
+        links.new(g_in.outputs[spec.menu], switch.inputs["Menu"])
+        links.new(switch.outputs[0], g_out.inputs["Image"])
+        menu_default = next(s.default for s in spec.inputs if s.name == spec.menu)
+        items[spec.menu].default_value = menu_default
+    return group
+
+
+def ensure_groups(bpy=None, names: Optional[Sequence[str]] = None) -> List[str]:
+    """Create or refresh the groups named (default: all of :func:`group_names`); returns their names."""
+    wanted = set(names) if names is not None else None
+    done = []
+    for spec in all_specs():
+        if wanted is None or spec.name in wanted:
+            build(spec, bpy)
+            done.append(spec.name)
+    if wanted is not None and wanted - set(done):
+        raise ValueError(f"unknown node group names {sorted(wanted - set(done))}; expected names from group_names()")
+    return done
