@@ -211,7 +211,8 @@ def _dask_frame(src: str, dst: str, job: Job, frame: int) -> dict:
 
 
 def run_dask(tasks: Sequence[Task], job: Job, scheduler: str, workers: Optional[int] = None,
-             on_done: Callable[[dict], None] = lambda r: None, processes: bool = True) -> List[dict]:
+             on_done: Callable[[dict], None] = lambda r: None, processes: bool = True,
+             timeout: float = 15.0) -> List[dict]:
     """Run frames on a Dask cluster: ``scheduler`` is an address (``tcp://host:8786``) or ``local``
     (a LocalCluster of ``workers`` single-threaded workers on this machine)."""
     try:
@@ -228,7 +229,7 @@ def run_dask(tasks: Sequence[Task], job: Job, scheduler: str, workers: Optional[
             job = _with_threads(job, _threads_per_frame(n))
         else:
             try:
-                client = Client(scheduler, timeout=15)
+                client = Client(scheduler, timeout=timeout)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise BatchError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
         with client:

@@ -1,0 +1,221 @@
+"""Sequences: frame specs, patterns, the local pool, Dask, OpenJD templates, reports, kill and resume."""
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from aceskit import batch, exr, testimage
+from aceskit.cli import main
+from aceskit.pipeline import Job
+
+ACESKIT = str(Path(sys.executable).with_name("aceskit"))
+
+
+def make_sequence(folder, frames, w=64, h=48):
+    folder.mkdir(parents=True, exist_ok=True)
+    base = testimage.rgc_validation_image(w, h)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for f in frames:
+            exr.write(folder / f"plate.{f:04d}.exr", base * (1.0 + 0.05 * (f % 7)), "ACES2065-1", compression="zip")
+    return str(folder / "plate.####.exr")
+
+
+# -- frame specs and patterns --------------------------------------------------------------------
+@pytest.mark.parametrize("spec, frames", [
+    ("1001-1005", [1001, 1002, 1003, 1004, 1005]),
+    ("1-10x2", [1, 3, 5, 7, 9]),
+    ("1,3,5-7", [1, 3, 5, 6, 7]),
+    ("7", [7]),
+    ("3,1,3", [3, 1]),
+    ("-2-1", [-2, -1, 0, 1]),
+])
+def test_parse_frames(spec, frames):
+    assert batch.parse_frames(spec) == frames
+
+
+@pytest.mark.parametrize("spec", ["", "a-b", "10-1", "1-10x0", "1-5,", "1..5", "0-2000000"])
+def test_parse_frames_rejects(spec):
+    with pytest.raises(ValueError, match="--frames"):
+        batch.parse_frames(spec)
+
+
+def test_format_frames_round_trips():
+    for frames in ([1, 2, 3, 7, 9, 10], [5], list(range(1001, 1101))):
+        assert batch.parse_frames(batch.format_frames(frames)) == frames
+    assert batch.format_frames([1, 2, 3, 7, 9, 10]) == "1-3,7,9-10"
+
+
+def test_patterns():
+    assert batch.frame_path("a/shot.####.exr", 7) == "a/shot.0007.exr"
+    assert batch.frame_path("shot.%04d.exr", 1001) == "shot.1001.exr"
+    assert batch.frame_path("shot.%d.exr", 12) == "shot.12.exr"
+    assert batch.frame_path("shot.#.exr", 12) == "shot.12.exr"
+    assert batch.hash_pattern("out/shot.%04d.exr") == "out/shot.####.exr"
+    for bad in ("shot.exr", "shot.####.%04d.exr"):
+        with pytest.raises(ValueError, match="exactly one frame number token"):
+            batch.check_pattern(bad, "IN_PATTERN")
+    assert batch.chunks([1, 2, 3, 4, 5], 2) == [[1, 2], [3, 4], [5]]
+
+
+def test_plan_refuses_outputs_that_are_inputs(tmp_path):
+    pattern = make_sequence(tmp_path, [1, 2])
+    with pytest.raises(ValueError, match="never overwrites"):
+        batch.plan_tasks(pattern, str(tmp_path / "plate.%04d.exr"), [1, 2])
+    # frame 1's output p.11.exr is frame 11's input
+    with pytest.raises(ValueError, match="one of the input frames"):
+        batch.plan_tasks(str(tmp_path / "p.%d.exr"), str(tmp_path / "p.1%d.exr"), [1, 11])
+
+
+# -- running -------------------------------------------------------------------------------------
+def test_local_pool_matches_serial_frames(tmp_path):
+    pattern = make_sequence(tmp_path / "in", range(1, 7))
+    job = Job(dst="ACEScg", rgc="reference")
+    tasks, _ = batch.plan_tasks(pattern, str(tmp_path / "pool/o.####.exr"), list(range(1, 7)))
+    (tmp_path / "pool").mkdir()
+    done = []
+    reports = batch.run(tasks, job, workers=2, on_done=done.append)
+    assert [r["frame"] for r in reports] == list(range(1, 7)) and len(done) == 6
+    assert all(r["status"] == "ok" for r in reports)
+    serial = tmp_path / "serial.exr"
+    from aceskit.pipeline import process_frame
+    process_frame(tasks[3].src, str(serial), job)
+    assert np.array_equal(exr.read(serial).pixels, exr.read(tasks[3].dst).pixels)
+
+
+def test_dask_local_cluster_runs_the_same_work_units(tmp_path):
+    pattern = make_sequence(tmp_path / "in", range(1, 5))
+    job = Job(dst="ACEScct", rgc="reference")
+    (tmp_path / "d").mkdir()
+    (tmp_path / "l").mkdir()
+    tasks, _ = batch.plan_tasks(pattern, str(tmp_path / "d/o.####.exr"), [1, 2, 3, 4])
+    reports = batch.run_dask(tasks, job, "local", workers=2, processes=False)
+    assert sorted(r["frame"] for r in reports) == [1, 2, 3, 4]
+    assert all(r["status"] == "ok" for r in reports)
+    local, _ = batch.plan_tasks(pattern, str(tmp_path / "l/o.####.exr"), [1, 2, 3, 4])
+    batch.run(local, job, workers=1)
+    for t, u in zip(tasks, local):
+        assert np.array_equal(exr.read(t.dst).pixels, exr.read(u.dst).pixels)
+
+
+def test_dask_errors_are_one_sentence(tmp_path, monkeypatch):
+    tasks = [batch.Task(1, "a.exr", str(tmp_path / "b.exr"))]
+    with pytest.raises(batch.BatchError, match="cannot reach the Dask scheduler"):
+        batch.run_dask(tasks, Job(dst="ACEScg"), "tcp://127.0.0.1:9", timeout=1)
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if dask were not installed
+    with pytest.raises(batch.BatchError, match=r"pip install 'aceskit\[dask\]'"):
+        batch.run_dask(tasks, Job(dst="ACEScg"), "local")
+
+
+def test_corrupt_and_missing_frames_are_reported_and_the_rest_complete(tmp_path, capsys):
+    pattern = make_sequence(tmp_path / "in", [1, 2, 4, 5, 6])
+    data = (tmp_path / "in/plate.0004.exr").read_bytes()
+    (tmp_path / "in/plate.0004.exr").write_bytes(data[: len(data) * 2 // 3])  # truncated
+    report = tmp_path / "out/report.json"
+    code = main(["batch", pattern, str(tmp_path / "out/o.%04d.exr"), "--frames", "1-6", "--to", "ACEScg",
+                 "--rgc", "reference", "--report", str(report), "--workers", "2"])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "frame 3 failed" in err and "frame 4 failed" in err and "Traceback" not in err
+    done = sorted(p.name for p in (tmp_path / "out").glob("o.*.exr"))
+    assert done == ["o.0001.exr", "o.0002.exr", "o.0005.exr", "o.0006.exr"]
+    data = json.loads(report.read_text())
+    assert data["summary"]["failed_frames"] == [3, 4] and data["summary"]["ok"] == 4
+    by = {r["frame"]: r for r in data["frames"]}
+    assert "not found" in by[3]["error"] and "truncated or corrupt" in by[4]["error"]
+    ok = by[1]
+    for key in ("seconds", "nan", "posinf", "neginf", "clamped", "rgc_changed", "pixels", "from", "to"):
+        assert key in ok
+    assert ok["rgc_changed"] > 0 and ok["pixels"] == 64 * 48
+
+
+def test_skip_existing_resumes(tmp_path):
+    pattern = make_sequence(tmp_path / "in", range(1, 5))
+    out = str(tmp_path / "out/o.####.exr")
+    assert main(["batch", pattern, out, "--frames", "1-2", "--to", "ACEScg", "--quiet"]) == 0
+    stamp = os.path.getmtime(tmp_path / "out/o.0001.exr")
+    (tmp_path / "out/o.0002.exr").write_bytes(b"half a file")  # not an EXR: redone
+    report = tmp_path / "r.json"
+    assert main(["batch", pattern, out, "--frames", "1-4", "--to", "ACEScg", "--skip-existing", "--quiet",
+                 "--report", str(report)]) == 0
+    frames = json.loads(report.read_text())["frames"]
+    assert [r["status"] for r in frames] == ["skipped", "ok", "ok", "ok"]
+    assert os.path.getmtime(tmp_path / "out/o.0001.exr") == stamp
+    assert exr.read(tmp_path / "out/o.0002.exr").colorspace == "ACEScg"
+
+
+def test_killed_run_leaves_whole_frames_and_resumes(tmp_path):
+    pattern = make_sequence(tmp_path / "in", range(1, 25), w=640, h=360)
+    out = tmp_path / "out"
+    args = [ACESKIT, "batch", pattern, str(out / "o.####.exr"), "--frames", "1-24", "--to", "ACEScg",
+            "--rgc", "reference", "--workers", "1"]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(out.glob("o.*.exr"))) < 3:
+        time.sleep(0.02)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    written = sorted(out.glob("o.*.exr"))
+    assert 3 <= len(written) < 24, "the run was not interrupted mid-sequence"
+    for p in written:  # every visible frame is whole
+        img = exr.read(p)
+        assert img.rgb.shape == (360, 640, 3) and np.isfinite(img.rgb).all()
+    assert not [p for p in out.iterdir() if p.name.startswith("o.") and p not in written]
+    done = subprocess.run([*args, "--skip-existing"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"{len(written)} skipped" in done.stdout
+    assert len(list(out.glob("o.*.exr"))) == 24
+    for p in out.iterdir():  # left-over temporaries never look like frames
+        assert p.name.startswith(".") or p.name.startswith("o.")
+
+
+# -- progress, farm templates --------------------------------------------------------------------
+class _Tty(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_and_plain_lines():
+    plain = io.StringIO()
+    p = batch.Progress(2, stream=plain)
+    p.update({"frame": 1, "status": "ok"})
+    p.update({"frame": 2, "status": "failed", "error": "boom"})
+    lines = plain.getvalue().splitlines()
+    assert len(lines) == 2 and "frames/s" in lines[0] and "ETA" in lines[0] and "boom" in lines[1]
+    tty = _Tty()
+    p = batch.Progress(2, stream=tty)
+    p.update({"frame": 1, "status": "ok"})
+    assert tty.getvalue().startswith("\r[") and "1/2 frames" in tty.getvalue()
+
+
+def test_openjd_template_validates_and_its_tasks_run(tmp_path):
+    from openjd.model import create_job, decode_job_template
+    pattern = make_sequence(tmp_path / "in", range(1001, 1008))
+    job_file = tmp_path / "job.yaml"
+    assert main(["batch", pattern, str(tmp_path / "out/o.####.exr"), "--frames", "1001-1007", "--to", "ACEScg",
+                 "--rgc", "reference", "--chunk", "3", "--emit-openjd", str(job_file),
+                 "--amf", str(tmp_path / "out/shot.amf")]) == 0
+    template = yaml.safe_load(job_file.read_text())
+    job = create_job(job_template=decode_job_template(template=template), job_parameter_values={})
+    convert, track = job.steps
+    specs = convert.parameterSpace.taskParameterDefinitions["Frames"].range
+    assert specs == ["1001-1003", "1004-1006", "1007"]
+    assert track.dependencies[0].dependsOn == "Convert"
+    args = template["steps"][0]["script"]["actions"]["onRun"]["args"]
+    assert args[0] == "batch" and "{{Task.Param.Frames}}" in args and "--skip-existing" in args
+    assert not (tmp_path / "out").exists()  # emitting runs nothing
+    # run the farm's second task as a worker would
+    task = [specs[1] if a == "{{Task.Param.Frames}}" else a for a in args]
+    assert main(task + ["--quiet"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.exr")) == ["o.1004.exr", "o.1005.exr", "o.1006.exr"]
