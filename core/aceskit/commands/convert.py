@@ -50,9 +50,11 @@ def add_job_options(p) -> None:
 
 
 def parse_compression(text: str) -> tuple[str, Optional[float]]:
+    from ..exr import COMPRESSIONS
     name, _, level = str(text).lower().partition(":")
-    if not name:
-        raise CommandError(f"--compression must be NAME or NAME:LEVEL such as dwab:45, got {text!r}")
+    if name not in COMPRESSIONS:
+        raise CommandError(f"--compression must be one of {', '.join(COMPRESSIONS)} (dwaa and dwab take "
+                           f"a level, as in dwab:45), got {text!r}")
     if level and name not in DWA:
         raise CommandError(f"--compression takes a level only for dwaa and dwab, got {text!r}")
     try:

@@ -1,0 +1,185 @@
+"""The command line: every subcommand through aceskit.cli.main, plus real console-script runs."""
+
+import json
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import PyOpenColorIO as ocio
+import pytest
+
+from aceskit import exr, rgc, testimage
+from aceskit.cli import build_parser, main
+
+ACESKIT = str(Path(sys.executable).with_name("aceskit"))
+SUBCOMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
+
+
+def write(path, rgb, space="ACES2065-1", **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exr.write(path, rgb, space, **kw)
+    return str(path)
+
+
+@pytest.fixture
+def plate(tmp_path):
+    return write(tmp_path / "plate.exr", testimage.rgc_validation_image(64, 48), compression="zip")
+
+
+def one_line_error(capsys, code, expected_code=2):
+    err = capsys.readouterr().err.strip()
+    assert code == expected_code, err
+    assert err.startswith("aceskit: error: ") and "\n" not in err and "Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_help_shows_an_example(command, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([command, "--help"])
+    assert exc.value.code == 0
+    assert "example" in capsys.readouterr().out
+
+
+def test_all_commands_are_registered():
+    assert {"convert", "batch", "info", "amf", "compare"} <= set(SUBCOMMANDS)
+
+
+def test_convert_then_compare_against_ocio(tmp_path, plate, capsys):
+    out = tmp_path / "out.exr"
+    assert main(["convert", plate, str(out), "--to", "ACEScg", "--rgc", "reference", "--compression", "zip"]) == 0
+    assert "RGC reference" in capsys.readouterr().out
+    # the aim: OpenColorIO's look + conversion on the same decoded input, written as float
+    cfg = ocio.Config.CreateFromFile("ocio://studio-config-latest")
+    g = ocio.GroupTransform()
+    g.appendTransform(ocio.LookTransform(src="ACES2065-1", dst="ACES2065-1",
+                                         looks="ACES 1.3 Reference Gamut Compression"))
+    g.appendTransform(ocio.ColorSpaceTransform(src="ACES2065-1", dst="ACEScg"))
+    px = np.ascontiguousarray(exr.read(plate).rgb, dtype=np.float32)
+    cfg.getProcessor(g).getDefaultCPUProcessor().apply(ocio.PackedImageDesc(px, 64, 48, 3))
+    aim = write(tmp_path / "aim.exr", px, "ACEScg", compression="zip", half=False)
+    assert main(["compare", aim, str(out)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and lines[0].split()[0] == "0" and lines[1].split()[0] == "0"
+    assert lines[2].split()[0] == str(64 * 48) and lines[2].endswith("within range")
+    # without the RGC the same aim fails where the RGC acts
+    assert main(["convert", plate, str(tmp_path / "plain.exr"), "--to", "ACEScg", "--compression", "zip"]) == 0
+    capsys.readouterr()
+    assert main(["compare", aim, str(tmp_path / "plain.exr")]) == 1
+    above = int(capsys.readouterr().out.splitlines()[1].split()[0])
+    assert above > 0
+
+
+def test_compare_size_mismatch(tmp_path, plate, capsys):
+    other = write(tmp_path / "o.exr", testimage.rgc_validation_image(80, 48))
+    err = one_line_error(capsys, main(["compare", plate, other]))
+    assert "same size" in err
+
+
+def test_info_json_against_independent_counts(tmp_path, capsys):
+    img = testimage.rgc_validation_image(64, 48)
+    img[0, 0] = (np.nan, 0.1, 0.2)
+    img[0, 1] = (np.inf, 0.1, 0.2)
+    path = write(tmp_path / "i.exr", img, compression="zip", half=False, nonfinite="keep")
+    assert main(["info", path, "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["colorspace"] == "ACES2065-1" and d["colorspace_source"] == "colorInteropID"
+    assert d["stats"]["R"]["nan"] == 1 and d["stats"]["R"]["posinf"] == 1 and d["stats"]["G"]["nan"] == 0
+    finite = np.isfinite(img)
+    assert d["stats"]["G"]["max"] == pytest.approx(float(img[..., 1][finite[..., 1]].max()))
+    assert d["header"]["colorInteropID"] == "lin_ap0_scene"
+    # AP1 via OpenColorIO, thresholds from the published RGC distance definition
+    cfg = ocio.Config.CreateFromFile("ocio://studio-config-latest")
+    ap1 = np.ascontiguousarray(img, dtype=np.float32).copy()
+    cfg.getProcessor("ACES2065-1", "ACEScg").getDefaultCPUProcessor().apply(ocio.PackedImageDesc(ap1, 64, 48, 3))
+    ok = np.all(np.isfinite(ap1), axis=-1)
+    n = 64 * 48
+
+    def between(value, lo, hi):  # float32 (OCIO) and float64 (aceskit) may disagree on exact boundaries
+        assert np.count_nonzero(lo) / n <= value <= np.count_nonzero(hi) / n
+
+    between(d["outside_ap1"], ok & np.any(ap1 < -1e-6, axis=-1), ok & np.any(ap1 < 1e-6, axis=-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ach = ap1.max(axis=-1, keepdims=True)
+        dist = np.where(ach == 0, 0.0, (ach - ap1) / np.abs(ach))
+    for i, c in enumerate(("cyan", "magenta", "yellow")):
+        t, lim = rgc.THRESHOLD[i], rgc.LIMIT[i]
+        between(d["rgc_beyond_threshold"][c], dist[..., i] >= t + 1e-5, dist[..., i] >= t - 1e-5)
+        between(d["rgc_beyond_limit"][c], dist[..., i] > lim + 1e-5, dist[..., i] > lim - 1e-5)
+        assert d["rgc_beyond_threshold"][c] > d["rgc_beyond_limit"][c] > 0
+    assert main(["info", path]) == 0
+    text = capsys.readouterr().out
+    assert "color space: ACES2065-1 (colorInteropID)" in text and "outside AP1" in text
+
+
+def test_info_without_metadata_says_why(tmp_path, capsys):
+    import OpenEXR
+    path = tmp_path / "bare.exr"
+    px = testimage.rgc_validation_image(64, 48).astype(np.float16)
+    OpenEXR.File({"compression": OpenEXR.ZIP_COMPRESSION}, {"RGB": px}).write(str(path))
+    assert main(["info", str(path), "--from", "ACEScg"]) == 0
+    assert "color space: ACEScg (override)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--to", "NoSuchSpace"], "NoSuchSpace"),
+    (["--to", "ACEScg", "--from", "Bogus"], "Bogus"),
+    (["--to", "ACEScg", "--compression", "dwab:fast"], "--compression"),
+    (["--to", "ACEScg", "--compression", "zip:4"], "--compression"),
+    (["--to", "ACEScg", "--compression", "lzw"], "--compression must be one of"),
+    (["--to", "ACEScg", "--rgc", "reference", "--power", "1.5"], "--rgc parametric"),
+    (["--to", "ACEScg", "--rgc", "parametric", "--power", "7"], "Roll-off"),
+    (["--to", "ACEScg", "--inverse"], "--inverse needs"),
+    (["--to", "ACEScg", "--template", "Deliverable"], "--project"),
+])
+def test_convert_errors_are_one_sentence(tmp_path, plate, capsys, args, words):
+    code = main(["convert", plate, str(tmp_path / "o.exr"), *args])
+    err = one_line_error(capsys, code)
+    assert words in err
+    assert not (tmp_path / "o.exr").exists()
+
+
+def test_convert_refuses_to_overwrite_and_missing_input(tmp_path, plate, capsys):
+    before = Path(plate).read_bytes()
+    err = one_line_error(capsys, main(["convert", plate, plate, "--to", "ACEScg"]))
+    assert "never overwrites" in err and Path(plate).read_bytes() == before
+    err = one_line_error(capsys, main(["convert", str(tmp_path / "nope.exr"), str(tmp_path / "o.exr"),
+                                       "--to", "ACEScg"]))
+    assert "nope.exr" in err
+    (tmp_path / "bad.exr").write_bytes(b"\x76\x2f\x31\x01garbage")
+    err = one_line_error(capsys, main(["convert", str(tmp_path / "bad.exr"), str(tmp_path / "o.exr"),
+                                       "--to", "ACEScg"]), expected_code=1)
+    assert "bad.exr" in err
+
+
+def test_parametric_warns_it_is_not_trackable(tmp_path, plate, capsys):
+    code = main(["convert", plate, str(tmp_path / "p.exr"), "--to", "ACEScg", "--rgc", "parametric",
+                 "--limit", "1.3", "1.3", "1.3"])
+    assert code == 0
+    assert "cannot be tracked in AMF" in capsys.readouterr().err
+
+
+def test_batch_errors(tmp_path, plate, capsys):
+    err = one_line_error(capsys, main(["batch", "a.exr", "b.####.exr", "--frames", "1-3", "--to", "ACEScg"]))
+    assert "IN_PATTERN" in err
+    err = one_line_error(capsys, main(["batch", "a.####.exr", "b.####.exr", "--frames", "3-1", "--to", "ACEScg"]))
+    assert "--frames" in err
+    err = one_line_error(capsys, main(["batch", "a.####.exr", "b.####.exr", "--frames", "1", "--to", "ACEScg",
+                                       "--workers", "0"]))
+    assert "--workers" in err
+
+
+def test_console_script_runs(tmp_path, plate):
+    out = tmp_path / "cli.exr"
+    r = subprocess.run([ACESKIT, "convert", plate, str(out), "--to", "ACEScct", "--rgc", "reference"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert exr.read(out).colorspace == "ACEScct"
+    r = subprocess.run([ACESKIT, "convert", plate, str(out), "--to", "Nowhere"], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = subprocess.run([ACESKIT, "batch", "--help"], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "example" in r.stdout
