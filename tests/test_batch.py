@@ -219,3 +219,25 @@ def test_openjd_template_validates_and_its_tasks_run(tmp_path):
     task = [specs[1] if a == "{{Task.Param.Frames}}" else a for a in args]
     assert main(task + ["--quiet"]) == 0
     assert sorted(p.name for p in (tmp_path / "out").glob("*.exr")) == ["o.1004.exr", "o.1005.exr", "o.1006.exr"]
+
+
+def test_sequence_amf_and_per_frame_amfs(tmp_path):
+    import xml.etree.ElementTree as ET
+    import xmlschema
+    from aceskit import amf
+    schema = xmlschema.XMLSchema(amf.schema_path())
+    ns = {"aces": "urn:ampas:aces:amf:v2.0"}
+    pattern = make_sequence(tmp_path / "in", range(1001, 1005))
+    out = str(tmp_path / "out/shot_acescg.%04d.exr")
+    assert main(["batch", pattern, out, "--frames", "1001-1004", "--to", "ACEScg", "--rgc", "reference",
+                 "--quiet", "--amf", str(tmp_path / "out/shot.amf")]) == 0
+    assert schema.is_valid(str(tmp_path / "out/shot.amf"))
+    seq = ET.parse(tmp_path / "out/shot.amf").getroot().find("aces:clipId/aces:sequence", ns)
+    assert (seq.text, seq.get("idx"), seq.get("min"), seq.get("max")) == ("shot_acescg.####.exr", "#", "1001", "1004")
+    assert main(["batch", pattern, str(tmp_path / "pf/f.####.exr"), "--frames", "1001-1002", "--to", "ACEScg",
+                 "--quiet", "--amf-per-frame"]) == 0
+    amfs = sorted(p.name for p in (tmp_path / "pf").glob("*.amf"))
+    assert amfs == ["f.1001.amf", "f.1002.amf"]
+    root = ET.parse(tmp_path / "pf/f.1001.amf").getroot()
+    assert schema.is_valid(str(tmp_path / "pf/f.1001.amf"))
+    assert root.findtext("aces:clipId/aces:file", namespaces=ns) == "f.1001.exr"

@@ -183,3 +183,55 @@ def test_console_script_runs(tmp_path, plate):
     assert r.returncode == 2 and "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = subprocess.run([ACESKIT, "batch", "--help"], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0 and "example" in r.stdout
+
+
+# -- AMF -------------------------------------------------------------------------------------------
+def schema_errors(path):
+    """Validate with xmlschema against the official AMF v2.0 XSD shipped with aceskit."""
+    import xmlschema
+    from aceskit import amf
+    return list(xmlschema.XMLSchema(amf.schema_path()).iter_errors(str(path)))
+
+
+def test_convert_amf_records_the_baked_rgc(tmp_path, plate, capsys):
+    import xml.etree.ElementTree as ET
+    out = tmp_path / "shot_acescg.exr"
+    assert main(["convert", plate, str(out), "--to", "ACEScg", "--rgc", "reference", "--amf"]) == 0
+    amf_path = tmp_path / "shot_acescg.amf"
+    assert not schema_errors(amf_path)
+    ns = {"aces": "urn:ampas:aces:amf:v2.0"}
+    root = ET.parse(amf_path).getroot()
+    looks = root.findall("aces:pipeline/aces:lookTransform", ns)
+    assert looks[0].get("applied") == "true"
+    assert looks[0].findtext("aces:transformId", namespaces=ns) == rgc.TRANSFORM_ID_ACES13
+    assert root.findtext("aces:clipId/aces:file", namespaces=ns) == "shot_acescg.exr"
+    capsys.readouterr()
+    assert main(["amf", "validate", str(amf_path)]) == 0
+    assert "valid AMF v2.0" in capsys.readouterr().out
+    assert main(["amf", "show", str(amf_path)]) == 0
+    shown = capsys.readouterr().out
+    assert "applied=true" in shown and "(RGC)" in shown
+    # no RGC, and a parametric RGC: the AMF does not list it
+    for extra, name in ((["--rgc", "off"], "off.amf"),
+                        (["--rgc", "parametric", "--power", "1.5"], "par.amf")):
+        assert main(["convert", plate, str(tmp_path / "x.exr"), "--to", "ACEScg", *extra,
+                     "--amf", str(tmp_path / name)]) == 0
+        assert not schema_errors(tmp_path / name)
+        assert not ET.parse(tmp_path / name).getroot().findall("aces:pipeline/aces:lookTransform", ns)
+
+
+def test_amf_validate_reports_errors(tmp_path, capsys):
+    bad = tmp_path / "bad.amf"
+    bad.write_text('<?xml version="1.0"?>\n<aces:acesMetadataFile xmlns:aces="urn:ampas:aces:amf:v2.0" '
+                   'version="2.0"><aces:amfInfo/></aces:acesMetadataFile>\n')
+    assert schema_errors(bad)  # the oracle agrees it is invalid
+    assert main(["amf", "validate", str(bad)]) == 1
+    captured = capsys.readouterr()
+    assert "invalid AMF" in captured.out and captured.err.strip()
+    hostile = tmp_path / "xxe.amf"
+    hostile.write_text('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+                       '<aces:acesMetadataFile xmlns:aces="urn:ampas:aces:amf:v2.0">&e;</aces:acesMetadataFile>')
+    assert main(["amf", "validate", str(hostile)]) == 1
+    assert "DOCTYPE" in capsys.readouterr().err
+    err = one_line_error(capsys, main(["amf", "show", str(hostile)]))
+    assert "DOCTYPE" in err

@@ -6,6 +6,7 @@ are defined here once: :func:`add_job_options` and :func:`job_from_args`.
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from dataclasses import dataclass
@@ -138,7 +139,13 @@ def job_from_args(args, threads: int = 0) -> tuple[Job, Tracking]:
 
 def write_amf(path: str, clip: str, tracking: Tracking, input_space: Optional[str], sequence=None,
               file=None) -> str:
+    """Write and validate the AMF; frame paths in it are relative to the AMF's folder."""
     from .. import amf
+    folder = os.path.dirname(os.path.abspath(path))
+    if sequence is not None:
+        sequence = (os.path.relpath(os.path.abspath(sequence[0]), folder), *sequence[1:])
+    if file is not None:
+        file = os.path.relpath(os.path.abspath(file), folder)
     doc = amf.for_frames(clip, input_space or tracking.input_space or "ACES2065-1", tracking.working_space,
                          tracking.rgc_applied, aces_version=tracking.aces_version, sequence=sequence, file=file)
     doc.write(path)
