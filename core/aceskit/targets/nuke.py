@@ -1,0 +1,497 @@
+"""Nuke backend: op chains as Expression and ColorMatrix nodes inside a ``.gizmo``.
+
+Only nodes that exist in every Nuke edition are emitted (no BlinkScript):
+
+- :class:`~aceskit.ops.Matrix` -> ``ColorMatrix`` (``rgb' = M @ rgb``, rows are outputs).
+- :class:`~aceskit.ops.Curve`, :class:`~aceskit.ops.PixelExpr` and the lowered
+  :class:`~aceskit.ops.GamutCompress` -> one ``Expression`` node: ``expr0..2`` write red,
+  green and blue from the node's input pixel, alpha passes through.  The four
+  ``temp_name``/``temp_expr`` slots hold the sub-expressions that save the most text; a temporary
+  refers only to input channels and knobs, as the Expression node documents.
+- Sub-expressions that depend only on user parameters (the RGC scale, its guards) become hidden
+  knobs on the gizmo with a knob expression, so Nuke evaluates them once per frame in double
+  precision instead of once per pixel in float32.
+- A choice between variants (working space, direction) is a ``Switch`` node driven by an
+  enumeration or boolean knob.
+
+The expression language is the one documented for Nuke's Expression node (C operators,
+``?:``, ``log``, ``log10``, ``pow``, ``exp``, ``sqrt``, ``abs``, ``floor``, ``min``, ``max``);
+``log2`` is written ``log(x)*(1/ln 2)``, ``exp2``/``exp10`` as ``pow(2, x)``/``pow(10, x)``.
+
+``python -m aceskit.targets.nuke --out DIR`` writes the plug-in's gizmos and CTF files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from .. import expr as E
+from ..expr import Expr
+from ..ops import Curve, GamutCompress, Matrix, PixelExpr
+
+#: Nuke knob type numbers used in ``addUserKnob`` (nuke.KnobType / NDK knob table).
+KNOB_TYPES = {"tab": 20, "enum": 4, "bool": 6, "double": 7, "color": 18, "text": 26}
+VERSION_LINE = "version 13.2 v1"
+CHANNELS = ("rgba.red", "rgba.green", "rgba.blue")
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=", "gt": ">",
+          "ge": ">=", "eq": "==", "ne": "!=", "and": "&&", "or": "||"}
+_CALL = {"abs": "abs", "sqrt": "sqrt", "log": "log", "log10": "log10", "exp": "exp", "floor": "floor",
+         "pow": "pow", "min": "min", "max": "max"}
+
+
+# -- expression text -------------------------------------------------------------------------------
+
+def number(v: float) -> str:
+    """A float literal that reads back to the same double."""
+    if not math.isfinite(v):
+        raise ValueError(f"a Nuke expression cannot hold the non-finite constant {v!r}")
+    text = repr(float(v))
+    return f"({text})" if v < 0 or text.startswith("-") else text
+
+
+def _split(v: float) -> tuple[float, float]:
+    """``v`` as float32 head + float32 tail (the tail is 0 when v is a float32 number)."""
+    hi = float(np.float32(v))
+    return hi, float(np.float32(v - hi))
+
+
+def _compensated(n: Expr, a: list) -> str:
+    """``x ± c`` with c split into float32 head and tail, so x - c keeps its sign in float32 near x = c
+    (the difference x - head is exact there, Sterbenz); otherwise a zero appears where the float64
+    reference has a tiny value of either sign, which matters at the RGC's achromatic == 0 test."""
+    (x, xi), (c, ci) = ((n.args[0], 0), (n.args[1], 1)) if n.args[1].is_const else ((n.args[1], 1), (n.args[0], 0))
+    hi, lo = _split(c.value)
+    if n.op == "add":
+        return f"(({a[xi]}+{number(hi)})+{number(lo)})"
+    if ci == 1:   # x - c
+        return f"(({a[xi]}-{number(hi)})-{number(lo)})"
+    return f"(({number(hi)}-{a[xi]})+{number(lo)})"   # c - x
+
+
+def render(e: Expr, leaf: Callable[[Expr], Optional[str]]) -> str:
+    """Nuke expression text for ``e``; ``leaf(node)`` may name a node (a variable, temp or knob)."""
+    memo: dict[int, str] = {}
+    for n in E.toposort([e]):
+        named = leaf(n)
+        if named is not None:
+            memo[id(n)] = named
+            continue
+        a = [memo.get(id(x), "") for x in n.args]
+        if n.op == "const":
+            s = number(n.value)
+        elif n.op == "var":
+            raise ValueError(f"variable {n.name!r} has no Nuke binding")
+        elif n.op in ("add", "sub") and any(x.is_const and _split(x.value)[1] for x in n.args):
+            s = _compensated(n, a)
+        elif n.op in _INFIX:
+            s = f"({a[0]}{_INFIX[n.op]}{a[1]})"
+        elif n.op == "neg":
+            s = f"(-{a[0]})"
+        elif n.op == "not":
+            s = f"(!{a[0]})"
+        elif n.op == "select":
+            s = f"({a[0]}?{a[1]}:{a[2]})"
+        elif n.op == "log2":
+            s = f"(log({a[0]})*{number(1.0 / math.log(2.0))})"
+        elif n.op == "exp2":
+            s = f"pow(2,{a[0]})"
+        elif n.op == "exp10":
+            s = f"pow(10,{a[0]})"
+        else:
+            s = f"{_CALL[n.op]}({','.join(a)})"
+        memo[id(n)] = s
+    return memo[id(e)]
+
+
+# -- nodes and user knobs ---------------------------------------------------------------------------
+
+@dataclass
+class Node:
+    """One node: class, knob lines in order (``(name, value text)``), and its input count."""
+
+    cls: str
+    knobs: list = field(default_factory=list)
+    inputs: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Knob:
+    """A user knob on the gizmo (``addUserKnob {type name ...}`` then its value line)."""
+
+    kind: str
+    name: str
+    label: str = ""
+    value: Optional[str] = None
+    range: Optional[tuple] = None
+    items: tuple = ()
+    tooltip: str = ""
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class Switch:
+    """Pick one branch with a knob expression (``which``): branch i is the Switch's input i."""
+
+    which: str
+    branches: tuple
+
+
+Graph = Union[tuple, Switch]
+
+
+class Params:
+    """Binds expression variables to gizmo knobs and collects the hidden parameter-only knobs."""
+
+    def __init__(self, bindings: Mapping[str, str]):
+        self.bindings = dict(bindings)       # variable -> knob path on the gizmo, e.g. "limit.r"
+        self.aux: dict[str, str] = {}        # expression text (gizmo scope) -> hidden knob name
+
+    def own(self, n: Expr) -> Optional[str]:
+        if n.op == "var":
+            if n.name not in self.bindings:
+                raise ValueError(f"variable {n.name!r} has no knob; bound: {sorted(self.bindings)}")
+            return self.bindings[n.name]
+        return None
+
+    def hoist(self, e: Expr) -> str:
+        text = render(e, self.own)
+        if text not in self.aux:
+            self.aux[text] = f"aux{len(self.aux)}"
+        return "parent." + self.aux[text]
+
+    def knobs(self) -> list[Knob]:
+        return [Knob("double", name, value="{{" + text + "}}", hidden=True) for text, name in self.aux.items()]
+
+
+def _param_only(outputs: Sequence[Expr], inputs: set) -> list[Expr]:
+    """The largest sub-expressions that depend on parameters but on no pixel input."""
+    nodes = E.toposort(outputs)
+    pixel: dict[int, bool] = {}
+    for n in nodes:
+        if n.op == "var":
+            pixel[id(n)] = n.name in inputs
+        else:
+            pixel[id(n)] = any(pixel[id(a)] for a in n.args)
+    param = {id(n) for n in nodes if n.args and not pixel[id(n)]}
+    top = {id(o) for o in outputs if id(o) in param}
+    top |= {id(a) for n in nodes if id(n) not in param for a in n.args if id(a) in param}
+    return [n for n in nodes if id(n) in top]
+
+
+def _choose_temps(outputs: Sequence[Expr], leaf: Callable[[Expr], Optional[str]], slots: int = 4) -> list[Expr]:
+    """Greedily pick the sub-expressions whose reuse as temporaries saves the most text."""
+    order = E.toposort(outputs)
+    temps: list[Expr] = []
+    for _ in range(slots):
+        chosen = {id(t) for t in temps}
+        size: dict[int, int] = {}
+        for n in order:
+            named = leaf(n)
+            if named is not None or id(n) in chosen:
+                size[id(n)] = len(named) if named is not None else 5
+            elif n.op == "const":
+                size[id(n)] = len(number(n.value))
+            else:
+                size[id(n)] = 8 + sum(size[id(a)] for a in n.args)
+        occ: dict[int, int] = {id(n): 0 for n in order}
+        for o in outputs:
+            occ[id(o)] += 1
+        for n in reversed(order):
+            if id(n) in chosen or leaf(n) is not None:
+                continue
+            for a in n.args:
+                occ[id(a)] += occ[id(n)]
+        best, gain = None, 0
+        for n in order:
+            if n.args and id(n) not in chosen and leaf(n) is None and occ[id(n)] > 1:
+                g = (occ[id(n)] - 1) * size[id(n)]
+                if g > gain:
+                    best, gain = n, g
+        if best is None:
+            break
+        temps.append(best)
+    return temps
+
+
+def expression_node(outputs: Sequence[Expr], params: Params, name: str, inputs=("r", "g", "b")) -> Node:
+    """One Expression node computing red, green, blue from the input pixel."""
+    hoisted = {id(n): params.hoist(n) for n in _param_only(outputs, set(inputs))}
+    pixel_vars = {"r": "r", "g": "g", "b": "b"}
+
+    def base(n: Expr) -> Optional[str]:
+        if id(n) in hoisted:
+            return hoisted[id(n)]
+        if n.op == "var":
+            if n.name in pixel_vars:
+                return pixel_vars[n.name]
+            return "parent." + (params.own(n) or "")
+        return None
+
+    temps = _choose_temps(outputs, base)
+    temp_names = {id(t): f"tmp{i}" for i, t in enumerate(temps)}
+
+    def with_temps(n: Expr) -> Optional[str]:
+        return temp_names.get(id(n)) or base(n)
+
+    knobs: list = []
+    for i, t in enumerate(temps):
+        knobs += [(f"temp_name{i}", f"tmp{i}"), (f"temp_expr{i}", _quote(render(t, base)))]
+    for i, (ch, o) in enumerate(zip(CHANNELS, outputs)):
+        row = " ".join(c if c == ch else "-" + c for c in CHANNELS) + " none"
+        knobs += [(f"channel{i}", "{" + row + "}"), (f"expr{i}", _quote(render(o, with_temps)))]
+    knobs += [("channel3", "none"), ("name", name)]
+    return Node("Expression", knobs)
+
+
+def _safe(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_") or "node"
+
+
+def op_nodes(op, params: Params, index: int) -> list[Node]:
+    """The nodes for one op of a chain."""
+    name = f"{_safe(getattr(op, 'label', '') or type(op).__name__)}_{index}"
+    if isinstance(op, Matrix):
+        rows = " ".join("{" + " ".join(number(v).strip("()") for v in row) + "}" for row in op.m)
+        return [Node("ColorMatrix", [("matrix", "{" + rows + "}"), ("name", name)])]
+    if isinstance(op, GamutCompress):
+        op = op.lower()
+    if isinstance(op, Curve):
+        outs = [E.substitute([op.fn], {"x": E.var(c)})[0] for c in "rgb"]
+        return [expression_node(outs, params, name)]
+    if isinstance(op, PixelExpr):
+        return [expression_node(list(op.outputs), params, name)]
+    raise TypeError(f"the Nuke backend cannot compile {type(op).__name__}")
+
+
+# -- writer ----------------------------------------------------------------------------------------
+
+def _quote(text: str) -> str:
+    """A Tcl double-quoted word (backslash, quote, brackets and dollar escaped)."""
+    return '"' + re.sub(r'([\\"\[\]$])', r"\\\1", text) + '"'
+
+
+def _word(text: str) -> str:
+    return text if re.fullmatch(r"[A-Za-z0-9_.+\-]+", text) else _quote(text)
+
+
+def _user_knob(k: Knob) -> str:
+    parts = [str(KNOB_TYPES[k.kind]), k.name]
+    if k.label:
+        parts += ["l", _word(k.label)]
+    if k.tooltip:
+        parts += ["t", _quote(k.tooltip)]
+    if k.range:
+        parts += ["R", *(number(v).strip("()") for v in k.range)]
+    if k.items:
+        parts += ["M", "{" + " ".join(_word(i) for i in k.items) + "}"]
+    if k.hidden:
+        parts.append("+INVISIBLE")
+    return " addUserKnob {" + " ".join(parts) + "}"
+
+
+def _emit(graph: Graph, source: str, params: Params, lines: list, counter: list) -> None:
+    if isinstance(graph, Switch):
+        for branch in reversed(graph.branches):
+            _emit(branch, source, params, lines, counter)
+        counter[0] += 1
+        lines += ["Switch {", f" inputs {len(graph.branches)}", f" which {{{{{graph.which}}}}}",
+                  f" name Switch{counter[0]}", "}"]
+        return
+    lines.append(f"push ${source}")
+    for op in graph:
+        counter[0] += 1
+        for node in op_nodes(op, params, counter[0]):
+            lines.append(node.cls + " {")
+            lines += [f" {k} {v}" for k, v in node.knobs]
+            lines.append("}")
+
+
+def gizmo(name: str, knobs: Sequence[Knob], graph: Graph, bindings: Mapping[str, str], help_text: str = "") -> str:
+    """The text of ``<name>.gizmo``: user knobs, then ``Input -> graph -> Output``."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ValueError(f"gizmo name must be a Nuke identifier (letters, digits, _), got {name!r}")
+    params = Params(bindings)
+    body: list[str] = [" Input {", "  inputs 0", "  name Input", " }", " set Nsource [stack 0]"]
+    inner: list[str] = []
+    _emit(graph, "Nsource", params, inner, [0])
+    body += [" " + line for line in inner]
+    body += [" Output {", "  name Output1", " }", "end_group", ""]
+    head = ["#! nuke -nx", VERSION_LINE, "Gizmo {", " inputs 1"]
+    if help_text:
+        head.append(f" help {_quote(help_text)}")
+    head.append(" addUserKnob {20 aceskit l " + _word(name) + "}")
+    for k in (*knobs, *params.knobs()):
+        head.append(_user_knob(k))
+        if k.value is not None:
+            head.append(f" {k.name} {k.value}")
+    head.append("}")
+    return "\n".join(head + body)
+
+
+# -- the aceskit gizmos ----------------------------------------------------------------------------
+
+def _rgc_bindings() -> dict[str, str]:
+    comp = dict(zip("cmy", "rgb"))
+    b = {f"{grp}_{k}": f"{grp}.{comp[k]}" for grp in ("limit", "threshold") for k in "cmy"}
+    b["power"] = "roll_off"
+    return b
+
+
+def _space_knob() -> Knob:
+    from .. import rgc
+    return Knob("enum", "working_space", "working space", rgc.SPACES[0], items=rgc.SPACES,
+                tooltip="The color space of the incoming pixels; the compression runs on ACEScg internally.")
+
+
+def aces_rgc() -> str:
+    """``ACES_RGC``: the fixed ACES 1.3 reference, forward or inverse, in a chosen working space."""
+    from .. import rgc
+    graph = Switch("parent.working_space", tuple(
+        Switch("parent.direction", tuple(rgc.chain(None, inverse=inv, space=s) for inv in (False, True)))
+        for s in rgc.SPACES))
+    knobs = [Knob("enum", "direction", "direction", "forward", items=("forward", "inverse")), _space_knob()]
+    return gizmo("ACES_RGC", knobs, graph, {},
+                 "ACES 1.3 Reference Gamut Compression (fixed reference parameters). Generated by aceskit.")
+
+
+def rgc_knobs() -> list[Knob]:
+    """The parametric controls, from ``aceskit.rgc.UI_PARAMS`` (3-component limit and threshold)."""
+    from .. import rgc
+    out = []
+    for group, name in (("Limit", "limit"), ("Threshold", "threshold"), ("Roll-off", "roll_off")):
+        ps = [p for p in rgc.UI_PARAMS if p.group == group]
+        if len({(p.min, p.max) for p in ps}) != 1:
+            raise ValueError(f"the {group} controls need one shared range for a single Nuke knob")
+        value = " ".join(number(p.default) for p in ps)
+        out.append(Knob("color" if len(ps) == 3 else "double", name, group,
+                        "{" + value + "}" if len(ps) == 3 else value, (ps[0].min, ps[0].max),
+                        tooltip=" / ".join(p.label for p in ps)))
+    return out
+
+
+def gamut_compress() -> str:
+    """``GamutCompress``: the parametric RGC with the implementation guide's controls."""
+    from .. import rgc
+    graph = Switch("parent.working_space", tuple(
+        Switch("parent.invert", tuple(rgc.chain(rgc.UI, inverse=inv, space=s) for inv in (False, True)))
+        for s in rgc.SPACES))
+    knobs = [*rgc_knobs(), Knob("bool", "invert", "invert", "false"), _space_knob()]
+    return gizmo("GamutCompress", knobs, graph, _rgc_bindings(),
+                 "ACES Reference Gamut Compression with adjustable limits, thresholds and roll-off. "
+                 "Generated by aceskit.")
+
+
+ACES_TARGETS = ("ACEScg", "ACES2065-1")
+DIRECTIONS = ("to ACES", "from ACES")
+
+
+def conversion_spaces() -> list[str]:
+    """Spaces that get a conversion gizmo: every camera space, ACEScct and ACEScc."""
+    from .. import spaces
+    return [n for n in spaces.names() if spaces.get(n).family == "Camera" or n in ("ACEScct", "ACEScc")]
+
+
+def conversion_name(space: str) -> str:
+    return "aceskit_" + _safe(space)
+
+
+def conversion(space: str) -> str:
+    """A gizmo converting ``space`` to ACEScg/ACES2065-1 (``direction`` to ACES) and back."""
+    from ..convert import plan
+    graph = Switch("parent.direction", (
+        Switch("parent.aces", tuple(plan(space, a) for a in ACES_TARGETS)),
+        Switch("parent.aces", tuple(plan(a, space) for a in ACES_TARGETS))))
+    knobs = [Knob("enum", "direction", "direction", _word(DIRECTIONS[0]), items=DIRECTIONS),
+             Knob("enum", "aces", "ACES space", ACES_TARGETS[0], items=ACES_TARGETS)]
+    return gizmo(conversion_name(space), knobs, graph, {},
+                 f"{space} to or from ACES. Generated by aceskit.")
+
+
+def _native(chain) -> bool:
+    """True when every curve has an OpenColorIO equivalent (so its CTF holds no 64K-entry LUT)."""
+    return all(getattr(op.transfer, "native", None) is not None for op in chain if isinstance(op, Curve))
+
+
+def ctf_files() -> dict[str, tuple]:
+    """The OCIOFileTransform route: file name -> op chain (reference RGC, and the camera conversions
+    whose curves OpenColorIO has natively; the others would be half-domain LUTs of about 2 MB)."""
+    from .. import rgc
+    from ..convert import plan
+    out: dict[str, tuple] = {}
+    for s in rgc.SPACES:
+        for inv in (False, True):
+            out[f"ACES_RGC_{_safe(s)}_{'inverse' if inv else 'forward'}.ctf"] = rgc.chain(None, inverse=inv, space=s)
+    for s in conversion_spaces():
+        for a in ACES_TARGETS:
+            if _native(plan(s, a)):
+                out[f"{_safe(s)}_to_{_safe(a)}.ctf"] = plan(s, a)
+                out[f"{_safe(a)}_to_{_safe(s)}.ctf"] = plan(a, s)
+    return out
+
+
+def gizmos() -> dict[str, str]:
+    """File name -> text of every gizmo the plug-in ships."""
+    out = {"ACES_RGC.gizmo": aces_rgc(), "GamutCompress.gizmo": gamut_compress()}
+    for s in conversion_spaces():
+        out[conversion_name(s) + ".gizmo"] = conversion(s)
+    return out
+
+
+def _write_text(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def generate(out_dir) -> list[Path]:
+    """Write ``gizmos/*.gizmo`` and ``ctf/*.ctf`` under ``out_dir``; stale generated files are removed."""
+    from . import ctf
+    out = Path(out_dir)
+    written: list[Path] = []
+    for sub, files in (("gizmos", gizmos()), ("ctf", None)):
+        folder = out / sub
+        folder.mkdir(parents=True, exist_ok=True)
+        if files is None:
+            names = ctf_files()
+            for fname, chain in names.items():
+                written.append(ctf.write(chain, folder / fname, description=fname[:-4].replace("_", " "),
+                                         transform_id=f"aceskit:{fname[:-4]}"))
+                os.chmod(written[-1], 0o644)
+            keep, suffix = set(names), ".ctf"
+        else:
+            for fname, text in files.items():
+                _write_text(folder / fname, text)
+                written.append(folder / fname)
+            keep, suffix = set(files), ".gizmo"
+        for stale in folder.glob("*" + suffix):
+            if stale.name not in keep:
+                stale.unlink()
+    return written
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m aceskit.targets.nuke", description=__doc__.splitlines()[0])
+    ap.add_argument("--out", required=True, help="the plug-in folder (hosts/nuke)")
+    args = ap.parse_args(argv)
+    print(f"wrote {len(generate(args.out))} files under {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
