@@ -1,0 +1,57 @@
+"""Group interfaces as a compositor user sees them: names, defaults and ranges from aceskit.rgc.UI_PARAMS."""
+
+import pytest
+
+from aceskit import rgc
+from aceskit.targets import blender as backend
+
+
+def _inputs(group):
+    return [i for i in group.interface.items_tree if i.item_type == "SOCKET" and i.in_out == "INPUT"]
+
+
+def test_parametric_interface_matches_ui_params(bpy, groups):
+    g = bpy.data.node_groups[backend.RGC_PARAMETRIC]
+    items = _inputs(g)
+    assert [i.name for i in items] == ["Image", backend.WORKING_SPACE, *[p.label for p in rgc.UI_PARAMS], "Invert"]
+    by_name = {i.name: i for i in items}
+    for p in rgc.UI_PARAMS:
+        item = by_name[p.label]
+        assert item.socket_type == "NodeSocketFloat"
+        assert item.default_value == pytest.approx(p.default, rel=1e-7)
+        assert item.min_value == pytest.approx(p.min, rel=1e-7)
+        assert item.max_value == pytest.approx(p.max, rel=1e-7)
+    assert by_name["Invert"].socket_type == "NodeSocketBool" and by_name["Invert"].default_value is False
+    assert by_name[backend.WORKING_SPACE].socket_type == "NodeSocketMenu"
+
+
+def test_reference_interface(bpy, groups):
+    g = bpy.data.node_groups[backend.RGC_REFERENCE]
+    assert [i.name for i in _inputs(g)] == ["Image", backend.WORKING_SPACE, "Invert"]
+    assert g.bl_idname == "CompositorNodeTree"
+
+
+def test_group_node_shows_defaults_and_menu(bpy, groups):
+    tree = bpy.data.node_groups.new("interface-probe", "CompositorNodeTree")
+    try:
+        node = tree.nodes.new("CompositorNodeGroup")
+        node.node_tree = bpy.data.node_groups[backend.RGC_PARAMETRIC]
+        assert node.inputs["Roll-off"].default_value == pytest.approx(rgc.POWER, rel=1e-7)
+        assert node.inputs["Limit Cyan"].default_value == pytest.approx(rgc.LIMIT[0], rel=1e-7)
+        assert node.inputs[backend.WORKING_SPACE].default_value == "ACES2065-1"
+        node.inputs[backend.WORKING_SPACE].default_value = "ACEScg"
+        assert node.inputs[backend.WORKING_SPACE].default_value == "ACEScg"
+        with pytest.raises(TypeError):
+            node.inputs[backend.WORKING_SPACE].default_value = "Linear Rec.709"
+    finally:
+        bpy.data.node_groups.remove(tree)
+
+
+def test_refresh_keeps_the_datablock(bpy, groups):
+    """Re-running the backend refreshes a group in place, so existing group nodes follow it."""
+    before = bpy.data.node_groups[backend.RGC_REFERENCE]
+    count = len(before.nodes)
+    before.nodes.clear()
+    backend.ensure_groups(bpy, [backend.RGC_REFERENCE])
+    after = bpy.data.node_groups[backend.RGC_REFERENCE]
+    assert after == before and len(after.nodes) == count
