@@ -1,0 +1,51 @@
+"""``aceskit plot``: a frame's chromaticities (before/after the RGC) and a false-color map of what the RGC touches."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..cli import CommandError, add_command
+
+
+def run(args) -> int:
+    from .. import exr, plot
+    from ..convert import convert
+    if not args.output.lower().endswith(".png"):
+        raise CommandError(f"OUTPUT must be a path ending in .png, got {args.output!r}")
+    if Path(args.output).resolve() == Path(args.input).resolve():
+        raise CommandError("OUTPUT must not be the input file")
+    image = exr.read(args.input, colorspace=args.src)
+    cameras = plot.camera_history(image.colorspace) + [c for c in args.camera or []]
+    aces = convert(image.rgb, image.colorspace, "ACES2065-1")
+    fig = plot.figure(aces, args.kind, size=(args.width, args.height), cameras=cameras,
+                      title=f"{Path(args.input).name} ({image.colorspace})")
+    plot.save(fig, args.output)
+    n = plot.counts(plot.classes(aces))
+    if args.json:
+        print(json.dumps({"file": args.input, "output": args.output, "pixels": int(aces.shape[0] * aces.shape[1]),
+                          "rgc_classes": n}, indent=2))
+    else:
+        print(f"wrote {args.output}")
+        for channel, c in n.items():
+            print(f"  {channel}: {c['trust']} in the zone of trust, {c['compressed']} compressed, "
+                  f"{c['beyond_limit']} beyond the limit")
+    return 0
+
+
+def register(sub) -> None:
+    from ..plot import KINDS
+    p = add_command(sub, "plot", "Draw a frame's CIE 1931 chromaticities before and after the RGC (with the "
+                    "AP0/AP1/Rec.709/P3/Rec.2020 and camera gamuts) and/or a per-channel false-color map of "
+                    "what the RGC compresses (needs matplotlib: pip install 'aceskit[plot]').",
+                    "aceskit plot plate.1001.exr plate_gamut.png --kind both")
+    p.add_argument("input", metavar="INPUT", help="an EXR file")
+    p.add_argument("output", metavar="OUTPUT", help="the PNG to write")
+    p.add_argument("--kind", choices=KINDS, default="both", help="which picture (default both)")
+    p.add_argument("--from", dest="src", metavar="NAME", help="color space to assume when the EXR does not say")
+    p.add_argument("--camera", action="append", metavar="NAME",
+                   help="another camera color space whose gamut to draw (repeatable)")
+    p.add_argument("--width", type=int, default=1600, help="picture width in pixels")
+    p.add_argument("--height", type=int, default=1000, help="picture height in pixels")
+    p.add_argument("--json", action="store_true", help="print the RGC class counts as JSON")
+    p.set_defaults(func=run)
