@@ -1,0 +1,325 @@
+"""DCTL backend: an op chain as DaVinci Resolve DCTL source.
+
+Each op becomes one ``__DEVICE__`` function (identical functions are emitted
+once); its expression graph is compiled, operands first
+(:func:`aceskit.expr.toposort`), into straight-line float32 code with one
+temporary per shared node.  The ``transform`` entry point runs the functions
+in order, optionally choosing a chain per value of a combo box.
+
+Resolve 17+ rules followed (Resolve ``Developer/DaVinciCTL/README.txt``;
+ampas ``aces-vwg-gamut-mapping-2020`` PR #5): the exact ``transform``
+signature, no semicolon after ``DEFINE_UI_PARAMS``, three-argument
+``make_float3``, ``f``-suffixed float literals, ASCII labels, and only the
+documented ``_xxx`` math functions.  Constants are rounded to float32 once and
+printed with 9 significant digits, which reproduces that float32 exactly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Iterable, NamedTuple, Optional, Sequence
+
+import numpy as np
+
+from .. import expr as E
+from .. import rgc
+from ..ops import Curve, GamutCompress, Matrix, PixelExpr
+
+SIGNATURE = ("__DEVICE__ float3 transform(int p_Width, int p_Height, int p_X, int p_Y, "
+             "float p_R, float p_G, float p_B)")
+
+_CALL = {"abs": "_fabs", "sqrt": "_sqrtf", "log": "_logf", "log2": "_log2f", "log10": "_log10f",
+         "exp": "_expf", "exp2": "_exp2f", "exp10": "_exp10f", "floor": "_floorf",
+         "pow": "_powf", "min": "_fminf", "max": "_fmaxf"}
+_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=", "gt": ">",
+          "ge": ">=", "eq": "==", "ne": "!=", "and": "&&", "or": "||"}
+#: Working spaces offered by the RGC DCTLs, as (combo identifier, label, aceskit space).
+#: ACEScct first: it is Resolve's ACES default and the combo's default.
+WORKING_SPACES = (("WS_ACESCCT", "ACEScct", "ACEScct"), ("WS_ACESCG", "ACEScg", "ACEScg"),
+                  ("WS_ACES2065", "ACES2065", "ACES2065-1"))
+_LABEL = re.compile(r"^[A-Za-z0-9 .+-]+$")
+
+
+def literal(value: float) -> str:
+    """A float32 C literal with the ``f`` suffix (the value rounded to float32 first)."""
+    v = float(np.float32(value))
+    if not math.isfinite(v):
+        raise ValueError(f"a DCTL constant must be finite in float32, got {value!r}")
+    text = "%.9g" % v
+    if not any(ch in text for ch in ".en"):
+        text += ".0"
+    return f"({text}f)" if v < 0 or text.startswith("-") else f"{text}f"
+
+
+def _ui_number(value: float) -> str:
+    """A UI macro number as Resolve's README writes them (``1.0``, ``0.001``; no suffix)."""
+    text = "%.9g" % float(value)
+    return text if any(ch in text for ch in ".e") else text + ".0"
+
+
+# -- controls -----------------------------------------------------------------------
+
+def _check_label(label: str) -> str:
+    if not _LABEL.match(label):
+        raise ValueError(f"a DCTL label must be ASCII letters, digits, spaces or . + -, got {label!r}")
+    return label
+
+
+class Slider(NamedTuple):
+    name: str
+    label: str
+    default: float
+    min: float
+    max: float
+    step: float = 0.001
+
+    def define(self) -> str:
+        nums = ", ".join(_ui_number(v) for v in (self.default, self.min, self.max, self.step))
+        return f"DEFINE_UI_PARAMS({self.name}, {_check_label(self.label)}, DCTLUI_SLIDER_FLOAT, {nums})"
+
+
+class CheckBox(NamedTuple):
+    name: str
+    label: str
+    default: int = 0
+
+    def define(self) -> str:
+        return f"DEFINE_UI_PARAMS({self.name}, {_check_label(self.label)}, DCTLUI_CHECK_BOX, {int(self.default)})"
+
+
+class Combo(NamedTuple):
+    """A combo box; ``options`` are (identifier, label) pairs, valued 0, 1, ... in order."""
+
+    name: str
+    label: str
+    options: tuple
+    default: int = 0
+
+    def define(self) -> str:
+        ids = ", ".join(i for i, _ in self.options)
+        labels = ", ".join(_check_label(lab) for _, lab in self.options)
+        return (f"DEFINE_UI_PARAMS({self.name}, {_check_label(self.label)}, DCTLUI_COMBO_BOX, "
+                f"{int(self.default)}, {{{ids}}}, {{{labels}}})")
+
+
+# -- expression graphs -> straight-line code ---------------------------------------------
+
+def _is_bool(node: E.Expr, types: dict) -> bool:
+    if node.op in E.COMPARISONS:
+        return True
+    return node.op == "select" and types[id(node.args[1])] and types[id(node.args[2])]
+
+
+def compile_exprs(outputs: Sequence[E.Expr], names: dict, indent: str = "    ") -> tuple[list[str], list[str]]:
+    """Statements computing ``outputs`` and the C expression of each output.
+
+    ``names`` maps variables to C expressions; other variables are used by name (UI controls).
+    """
+    lines: list[str] = []
+    code: dict[int, str] = {}
+    types: dict[int, bool] = {}
+    seen: dict[tuple, str] = {}      # structurally equal nodes share one temporary
+    for node in E.toposort(outputs):
+        a = [code[id(x)] for x in node.args]
+        types[id(node)] = _is_bool(node, types)
+        if node.op in ("and", "or"):
+            for keep, other in ((0, 1), (1, 0)):
+                arg = node.args[other]
+                if arg.is_const and bool(arg.value) == (node.op == "and"):
+                    a = [a[keep]]       # x && true == x; x || false == x
+        if len(a) == 1 and node.op in ("and", "or"):
+            code[id(node)] = a[0]
+            continue
+        if node.op == "const":
+            code[id(node)] = literal(node.value)
+            continue
+        if node.op == "var":
+            code[id(node)] = names.get(node.name, node.name)
+            continue
+        if node.op in _CALL:
+            rhs = f"{_CALL[node.op]}({', '.join(a)})"
+        elif node.op in _INFIX:
+            rhs = f"{a[0]} {_INFIX[node.op]} {a[1]}"
+        elif node.op == "neg":
+            rhs = f"-{a[0]}"
+        elif node.op == "not":
+            rhs = f"!{a[0]}"
+        elif node.op == "select":
+            rhs = f"{a[0]} ? {a[1]} : {a[2]}"
+        else:  # pragma: no cover - ARITY lists every op handled above
+            raise ValueError(f"the DCTL backend has no translation for op {node.op!r}")
+        if rhs not in seen:
+            seen[rhs] = f"t{len(lines)}"
+            lines.append(f"{indent}const {'int' if types[id(node)] else 'float'} {seen[rhs]} = {rhs};")
+        code[id(node)] = seen[rhs]
+    return lines, [code[id(o)] for o in outputs]
+
+
+def _pixel_function(name: str, outputs: Sequence[E.Expr]) -> str:
+    names = {"r": "c.x", "g": "c.y", "b": "c.z"}
+    lines, outs = compile_exprs(outputs, names)
+    body = "\n".join(lines + [f"    return make_float3({', '.join(outs)});"])
+    return f"__DEVICE__ float3 {name}(float3 c)\n{{\n{body}\n}}"
+
+
+def op_function(op, name: str) -> str:
+    """C source of ``__DEVICE__ float3 name(float3 c)`` applying one op."""
+    if isinstance(op, Matrix):
+        rows = [" + ".join(f"{literal(op.m[i, j])} * c.{'xyz'[j]}" for j in range(3)) for i in range(3)]
+        body = ",\n                       ".join(rows)
+        return f"__DEVICE__ float3 {name}(float3 c)\n{{\n    return make_float3({body});\n}}"
+    if isinstance(op, Curve):
+        lines, (out,) = compile_exprs([op.fn], {"x": "x"})
+        body = "\n".join(lines + [f"    return {out};"])
+        return (f"__DEVICE__ float {name}_1(float x)\n{{\n{body}\n}}\n\n"
+                f"__DEVICE__ float3 {name}(float3 c)\n{{\n"
+                f"    return make_float3({name}_1(c.x), {name}_1(c.y), {name}_1(c.z));\n}}")
+    if isinstance(op, GamutCompress):
+        return _pixel_function(name, op.lower().outputs)
+    if isinstance(op, PixelExpr):
+        return _pixel_function(name, op.outputs)
+    raise TypeError(f"the DCTL backend cannot compile {type(op).__name__}")
+
+
+# -- whole programs -------------------------------------------------------------------
+
+@dataclass
+class Program:
+    """A DCTL: a comment header, controls, and one op chain per value of an optional combo."""
+
+    title: str
+    description: Sequence[str]
+    chains: Sequence[tuple]          # one chain, or one per option of ``switch``
+    controls: Sequence = ()
+    switch: Optional[Combo] = None
+
+    def source(self) -> str:
+        if self.switch is None and len(self.chains) != 1:
+            raise ValueError("a DCTL without a switch combo takes exactly one chain")
+        if self.switch is not None and len(self.chains) != len(self.switch.options):
+            raise ValueError("the switch combo needs one chain per option")
+        functions: dict[str, str] = {}      # body text (with a placeholder name) -> name
+        calls: list[list[str]] = []
+        for chain in self.chains:
+            seq = []
+            for op in chain:
+                text = op_function(op, "@")
+                if text not in functions:
+                    functions[text] = f"op{len(functions) + 1}"
+                label = getattr(op, "label", "") or type(op).__name__
+                seq.append((functions[text], label))
+            calls.append(seq)
+        out = [f"// {self.title}"]
+        out += [f"// {line}".rstrip() for line in self.description]
+        out.append("// Generated by aceskit (aceskit.targets.dctl); regenerate rather than edit.")
+        out.append("")
+        out += [c.define() for c in self.controls]
+        if self.controls:
+            out.append("")
+        for text, name in functions.items():
+            out += [text.replace("@", name), ""]
+        out += [SIGNATURE, "{", "    float3 c = make_float3(p_R, p_G, p_B);"]
+        if self.switch is None:
+            out += [f"    c = {fn}(c);  // {label}" for fn, label in calls[0]]
+        else:
+            for i, ((ident, _), seq) in enumerate(zip(self.switch.options, calls)):
+                head = "if" if i == 0 else "} else if"
+                out.append(f"    {head} ({self.switch.name} == {ident}) {{")
+                out += [f"        c = {fn}(c);  // {label}" for fn, label in seq]
+            out.append("    }")
+        out += ["    return c;", "}", ""]
+        return "\n".join(out)
+
+
+SPACE_COMBO = Combo("space", "Working Space", tuple((i, lab) for i, lab, _ in WORKING_SPACES))
+DIRECTION_COMBO = Combo("invert", "Direction", (("DIR_FORWARD", "Forward"), ("DIR_INVERSE", "Inverse")))
+INVERT_BOX = CheckBox("invert", "Invert", 0)
+
+
+def ui_sliders() -> tuple:
+    """One slider per :data:`aceskit.rgc.UI_PARAMS` entry (name, label, default and range)."""
+    return tuple(Slider(p.name, p.label, p.default, p.min, p.max) for p in rgc.UI_PARAMS)
+
+
+def _space_note() -> str:
+    return "Working Space must match the timeline: ACEScct (Resolve's ACES default), ACEScg or ACES2065-1."
+
+
+def reference() -> Program:
+    """``aceskit RGC Reference``: the ACES 1.3 reference parameters, direction and working space combos."""
+    chains = [rgc.chain(rgc.REFERENCE, inverse=None, space=s) for _, _, s in WORKING_SPACES]
+    return Program("aceskit RGC Reference",
+                   ["ACES Reference Gamut Compression (ACES 1.3 LMT) with the reference parameters.",
+                    f"{rgc.ACES_USER_NAME}; {rgc.TRANSFORM_ID_ACES13}",
+                    _space_note(), "Direction and Working Space are editable in the DCTL effect only."],
+                   chains, (DIRECTION_COMBO, SPACE_COMBO), SPACE_COMBO)
+
+
+def parametric() -> Program:
+    """``aceskit Gamut Compress``: sliders for every parameter, an invert box, the working space combo."""
+    chains = [rgc.chain(rgc.UI, inverse=None, space=s) for _, _, s in WORKING_SPACES]
+    return Program("aceskit Gamut Compress",
+                   ["Parametric ACES gamut compression (implementation guide section 9 controls).",
+                    "Limit: distance mapped to the gamut boundary; Threshold: start of compression;",
+                    "Roll-off: curve power.  Defaults are the ACES 1.3 reference values.", _space_note(),
+                    "As a LUT a DCTL keeps these defaults; use the DCTL effect, or a baked DCTL."],
+                   chains, (*ui_sliders(), INVERT_BOX, SPACE_COMBO), SPACE_COMBO)
+
+
+def baked(params: Optional[rgc.RGCParams] = None, *, inverse: bool = False, space: str = "ACEScct") -> Program:
+    """A DCTL with no controls: the RGC with ``params`` in one direction and one working space."""
+    p = params or rgc.REFERENCE
+    values = ", ".join(f"{k} {v:g}" for k, v in p.values().items())
+    return Program(f"aceskit RGC {'inverse' if inverse else 'forward'} {space}",
+                   [f"ACES gamut compression baked for use as a LUT ({space} in and out).",
+                    f"Parameters: {values}."],
+                   [rgc.chain(p, inverse=bool(inverse), space=space)])
+
+
+def baked_name(params: Optional[rgc.RGCParams] = None, *, inverse: bool = False, space: str = "ACEScct") -> str:
+    """A file name that identifies a baked DCTL's parameters, direction and space."""
+    p = params or rgc.REFERENCE
+    tag = "reference" if p.is_reference else "_".join(("%.4f" % v).rstrip("0").rstrip(".").replace(".", "p")
+                                                      for v in p.values().values())
+    space_tag = {s: lab for _, lab, s in WORKING_SPACES}[space]
+    return f"aceskit RGC {'Inverse' if inverse else 'Forward'} {space_tag} {tag}.dctl"
+
+
+def conversion(src: str, dst: str) -> Program:
+    """A color space conversion DCTL (:func:`aceskit.convert.plan`)."""
+    from ..convert import plan
+    from .. import spaces
+    s, d = spaces.get(src), spaces.get(dst)
+    return Program(f"aceskit {s.name} to {d.name}",
+                   [f"Converts {s.name} to {d.name} through ACES2065-1 (aceskit.convert)."],
+                   [plan(s, d)])
+
+
+def file_stem(text: str) -> str:
+    """A portable file name: parentheses and other punctuation dropped."""
+    stem = re.sub(r"[^A-Za-z0-9 ._+-]", "", text)
+    return re.sub(r"\s+", " ", stem).strip()
+
+
+def camera_spaces() -> list[str]:
+    from .. import spaces
+    return [n for n in spaces.names() if spaces.get(n).family == "Camera"]
+
+
+CONVERSION_TARGETS = ("ACEScct", "ACEScg")
+
+
+def generate() -> dict[str, str]:
+    """Every DCTL shipped for Resolve, keyed by path relative to the ``dctl`` folder."""
+    files = {"aceskit RGC Reference.dctl": reference().source(),
+             "aceskit Gamut Compress.dctl": parametric().source()}
+    for inverse in (False, True):
+        for _, _, space in WORKING_SPACES:
+            files["Baked/" + baked_name(inverse=inverse, space=space)] = baked(inverse=inverse, space=space).source()
+    for cam in camera_spaces():
+        for dst in CONVERSION_TARGETS:
+            files[f"CSC/{file_stem(f'aceskit {cam} to {dst}')}.dctl"] = conversion(cam, dst).source()
+    return files
+
