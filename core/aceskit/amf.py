@@ -216,10 +216,9 @@ class AMF:
         version = "1.0" if ns == NS_V1 else "2.0"
         if version == "1.0":
             _upgrade(root)
-        doc = cls(root, version, None if where == "AMF" else where)
-        if doc._pipeline() is None:
+        if root.find(_q("pipeline")) is None:
             raise ValueError(f"{where}: the AMF has no aces:pipeline element")
-        return doc
+        return cls(root, version, None if where == "AMF" else where)
 
     @classmethod
     def new(cls, clip_name: Optional[str] = None, input_space: Optional[str] = None, aces_version: str = "1.3",
@@ -264,8 +263,11 @@ class AMF:
         return doc
 
     # -- reading the model ----------------------------------------------------------------------
-    def _pipeline(self) -> Optional[ET.Element]:
-        return self.root.find(_q("pipeline"))
+    def _pipeline(self) -> ET.Element:
+        pipe = self.root.find(_q("pipeline"))
+        if pipe is None:
+            raise ValueError("the AMF has no aces:pipeline element")
+        return pipe
 
     def _text(self, path: str) -> Optional[str]:
         el = self.root.find("/".join(_q(p) for p in path.split("/")))
@@ -312,7 +314,9 @@ class AMF:
         sv = self.root.find(f"{_q('pipeline')}/{_q('pipelineInfo')}/{_q('systemVersion')}")
         if sv is None:
             return None
-        return tuple(int((sv.findtext(_q(t)) or "0").strip()) for t in ("majorVersion", "minorVersion", "patchVersion"))
+        major, minor, patch = (int((sv.findtext(_q(t)) or "0").strip())
+                               for t in ("majorVersion", "minorVersion", "patchVersion"))
+        return major, minor, patch
 
     @property
     def aces_version(self) -> str:
@@ -383,7 +387,7 @@ class AMF:
         if space is not None and tid is None and spaces.get(space).name != "ACES2065-1":
             warnings.warn(f"{spaces.get(space).name!r} has no ACES {version} transform ID; the AMF records no "
                           f"input transform", stacklevel=2)
-        if tid is None:
+        if space is None or tid is None:
             if old is not None:
                 pipe.remove(old)
                 self._touch()
@@ -394,7 +398,7 @@ class AMF:
         if old is not None:
             pipe[list(pipe).index(old)] = el
         else:
-            pipe.insert(list(pipe).index(pipe.find(_q("pipelineInfo"))) + 1, el)
+            pipe.insert(self._insert_index(), el)
         self._touch()
         return tid
 

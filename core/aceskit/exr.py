@@ -91,15 +91,15 @@ def parse_compression(compression: str, dwa_level: Optional[float] = None) -> tu
     if lvl:
         if name not in ("dwaa", "dwab"):
             raise ValueError(f"only dwaa/dwab take a level, got compression {compression!r}")
-        dwa_level = lvl
+    given = lvl or dwa_level
     if name not in ("dwaa", "dwab"):
         return name, None
     try:
-        level = float(45.0 if dwa_level is None else dwa_level)
+        level = float(45.0 if given is None else given)
     except (TypeError, ValueError):
-        raise ValueError(f"dwa_level must be a number >= 0, got {dwa_level!r}") from None
+        raise ValueError(f"dwa_level must be a number >= 0, got {given!r}") from None
     if not (np.isfinite(level) and level >= 0.0):
-        raise ValueError(f"dwa_level must be a number >= 0, got {dwa_level!r}")
+        raise ValueError(f"dwa_level must be a number >= 0, got {given!r}")
     return name, level
 
 
@@ -148,6 +148,12 @@ class ExrImage:
                 return i
         return None
 
+    def _at(self, base: str) -> int:
+        i = self._index(base)
+        if i is None:
+            raise ValueError(f"the image has no {base} channel (channels: {self.channels})")
+        return i
+
     @property
     def is_luminance(self) -> bool:
         return self._index("R") is None and self._index("Y") is not None
@@ -161,8 +167,8 @@ class ExrImage:
     def rgb(self) -> np.ndarray:
         """(H, W, 3) copy of R, G, B (a luminance-only image repeats Y)."""
         if self.is_luminance:
-            return np.repeat(self.pixels[..., [self._index("Y")]], 3, axis=-1)
-        return self.pixels[..., [self._index(c) for c in "RGB"]]
+            return np.repeat(self.pixels[..., [self._at("Y")]], 3, axis=-1)
+        return self.pixels[..., [self._at(c) for c in "RGB"]]
 
     def with_rgb(self, rgb, colorspace: Optional[str] = None) -> "ExrImage":
         """A copy whose color channels are ``rgb`` (H, W, 3); alpha, extras, parts and attributes kept."""
@@ -174,12 +180,12 @@ class ExrImage:
         dtype = np.result_type(new.dtype, self.pixels.dtype) if self.pixels.dtype.kind == "f" else new.dtype
         extra = dict(self.extra)
         if self.is_luminance:
-            prefix = self.channels[self._index("Y")][:-1]
+            prefix = self.channels[self._at("Y")][:-1]
             names = [prefix + c for c in "RGB"]
             for c in ("RY", "BY"):  # chroma of a luminance/chroma image is stale once RGB replaces Y
                 extra.pop(prefix + c, None)
         else:
-            names = [self.channels[self._index(c)] for c in "RGB"]
+            names = [self.channels[self._at(c)] for c in "RGB"]
         keep = [i for i, c in enumerate(self.channels) if _base(c) not in ("R", "G", "B", "Y")]
         pixels = np.concatenate([new.astype(dtype, copy=False), self.pixels[..., keep].astype(dtype)], axis=-1)
         cs = self.colorspace if colorspace is None else spaces.get(colorspace).name
@@ -423,7 +429,7 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
     # -- color channels: precision, then the NaN/Inf/range policy -------------------------------
     dtype = np.float16 if half else np.float32
     dwa = codec in ("dwaa", "dwab")
-    limit = dwa_safe_max(level) if dwa else (HALF_MAX if half else float(np.finfo(np.float32).max))
+    limit = dwa_safe_max(level or 0.0) if dwa else (HALF_MAX if half else float(np.finfo(np.float32).max))
     values = np.array(image.pixels, dtype=np.float64 if image.pixels.dtype == np.float64 else np.float32)
     lossless = not any(is_lossy(codec, c, dtype) for c in image.channels)
     counts = _policy(values, limit, nonfinite, lossless, path)
@@ -440,7 +446,7 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
         header["displayWindow"] = _box(w, h)
     header["compression"] = _codec_enum(OpenEXR, codec)
     if dwa:
-        header["dwaCompressionLevel"] = float(level)
+        header["dwaCompressionLevel"] = float(level or 0.0)
     header["chromaticities"] = tuple(float(x) for x in space.chromaticities)
     if space.interop_id:
         header["colorInteropID"] = space.interop_id

@@ -175,7 +175,7 @@ def clip_rgc(project: Project, override: Union[str, ClipOverride, None] = None) 
     o = clip_override(override)
     if o is ClipOverride.ON and not project.rgc_available:
         raise ValueError(f"the RGC is offered only for ACES 1.3 or later; this project is ACES {project.aces_version}")
-    return project.rgc if o is ClipOverride.FOLLOW else o is ClipOverride.ON
+    return bool(project.rgc) if o is ClipOverride.FOLLOW else o is ClipOverride.ON
 
 
 def baked(project: Project, override: Union[str, ClipOverride, None], mode: Union[str, ExportMode]) -> bool:
