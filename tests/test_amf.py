@@ -312,3 +312,15 @@ def test_broken_documents_rejected(tmp_path):
     with pytest.raises(ValueError, match="larger than the 16 MiB"):
         amf.read(b"<a>" + b" " * amf.MAX_BYTES + b"</a>")
     assert "not found" in amf.validate(tmp_path / "missing.amf")[0]
+    with pytest.raises(ValueError, match="nested deeper than 64"):
+        amf.read(b"<a>" * 5000 + b"</a>" * 5000)
+
+
+def test_import_stays_light():
+    """``import aceskit`` and these modules must work with numpy alone (hosts' Pythons)."""
+    import subprocess
+    import sys
+    code = ("import sys, aceskit, aceskit.exr, aceskit.amf, aceskit.policy; "
+            "print(sorted(m for m in ('OpenEXR', 'xmlschema') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

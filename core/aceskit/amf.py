@@ -36,6 +36,8 @@ NS_CDL = "urn:ASC:CDL:v1.01"
 NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
 #: Largest AMF aceskit parses (a real AMF is a few kB).
 MAX_BYTES = 16 * 1024 * 1024
+#: Deepest element nesting aceskit accepts.
+MAX_DEPTH = 64
 #: ACESuserName of the ACES 2.0 Look (aces-look ``Look.Academy.ReferenceGamutCompress.ctl``).
 ACES_USER_NAME_ACES20 = "Reference Gamut Compress"
 ACES_VERSIONS = ("1.3", "2.0")
@@ -96,6 +98,12 @@ def parse(data: Union[bytes, str], where: str = "AMF") -> ET.Element:
         root = parser.close()
     except ET.ParseError as e:
         raise ValueError(f"{where}: malformed XML ({e})") from None
+    stack = [(root, 1)]
+    while stack:  # AMF nests about 6 deep; refuse pathological nesting before anything recurses
+        el, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ValueError(f"{where}: elements nested deeper than {MAX_DEPTH} levels")
+        stack.extend((c, depth + 1) for c in el)
     return root
 
 
