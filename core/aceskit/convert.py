@@ -29,15 +29,15 @@ def _codec(space: ColorSpace, direction: str) -> list:
 def plan(src: SpaceLike, dst: SpaceLike) -> tuple:
     """The op chain converting ``src`` values to ``dst`` values.
 
-    Spaces marked ``clamp_ap0`` (ACEScc, ACESproxy) clamp ACES2065-1 to >= 0 on both sides,
-    as the reference CTL does when encoding and OpenColorIO's builtins do in both directions.
+    Spaces marked ``clamp_ap0`` clamp ACES2065-1 to >= 0 before encoding (ACEScc, ACESproxy: the
+    reference CTL) and, for ACEScc, after decoding too (as OpenColorIO's ACEScc builtin does).
     """
     s, d = spaces.get(src), spaces.get(dst)
     if s is d:
         return ()
     chain = _codec(s, "decode")
     chain.append(ops.Matrix(s.matrix_to_ap0, f"{s.name} to ACES2065-1"))
-    if s.clamp_ap0 or d.clamp_ap0:
+    if s.clamp_ap0 == "both" or d.clamp_ap0:
         chain.append(ops.clamp_negative("clamp ACES2065-1 to >= 0 (reference CTL)"))
     chain.append(ops.Matrix(d.matrix_to_ap0).inverse())
     chain[-1] = ops.Matrix(chain[-1].m, f"ACES2065-1 to {d.name}")

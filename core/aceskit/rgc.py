@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
@@ -123,7 +124,8 @@ def scale(limit, threshold, power):
 def _compress(d: Expr, t, s, p, inverse) -> Expr:
     """The distance curve for d >= t (callers keep d < t unchanged)."""
     n = (d - t) / s
-    fwd = t + s * n / (1.0 + n ** p) ** (1.0 / p)
+    # t + s·n/(1 + n^p)^(1/p), written so that n = inf (a huge distance) gives t + s, not inf/inf
+    fwd = t + s / (n ** (-p) + 1.0) ** (1.0 / p)
     np_ = n ** p
     inv = t + s * (np_ / (1.0 - np_)) ** (1.0 / p)
     # s == 0 (threshold 1): forward clips to the boundary, the inverse has nothing to undo.
@@ -140,6 +142,11 @@ def _zone(d: Expr, t, s, inverse) -> Expr:
     if inverse is None:
         return E.select(E.var("invert") > 0.5, beyond, below)
     return beyond if inverse else below
+
+
+@lru_cache(maxsize=64)
+def _cached_expressions(params, inverse):
+    return expressions(params, inverse)
 
 
 def expressions(params: Optional[RGCParams] = None, inverse: Optional[bool] = False,

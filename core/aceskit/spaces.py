@@ -35,8 +35,9 @@ class ColorSpace:
     ``cat`` is the chromatic adaptation used between this space's white and the ACES white
     (Bradford for ACES/OCIO display and utility paths, the vendor's CAT for camera gamuts).
     ``to_ap0`` overrides the primaries-derived matrix where a vendor publishes a matrix
-    (Sony Venice).  ``clamp_ap0`` clamps ACES2065-1 to >= 0 before encoding, as the reference
-    CTL does for ACEScc and ACESproxy.  ``curve_only`` marks encodings defined without a gamut
+    (Sony Venice).  ``clamp_ap0`` clamps ACES2065-1 to >= 0: ``"encode"`` before encoding, as the
+    reference CTL does for ACEScc and ACESproxy; ``"both"`` also after decoding, as OpenColorIO's
+    ACEScc does.  ``curve_only`` marks encodings defined without a gamut
     (Cineon, PLogLin), registered over AP1; pass ``gamut=`` to :func:`get` for another one.
     """
 
@@ -52,7 +53,7 @@ class ColorSpace:
     aces_transform_ids: tuple[str, ...] = ()
     to_ap0: Optional[tuple] = field(default=None, repr=False)
     npm_white: Optional[C.XY] = None
-    clamp_ap0: bool = False
+    clamp_ap0: Optional[str] = None
     curve_only: bool = False
     source: str = ""
 
@@ -195,13 +196,13 @@ register(ColorSpace("ACEScc", "ACES", P["AP1"], W["ACES"], T.acescc(), None,
                     aces_transform_ids=_ids(V15 + "ACEScsc.Academy.ACES_to_ACEScc.a1.0.3",
                                             V15 + "ACEScsc.Academy.ACEScc_to_ACES.a1.0.3",
                                             "CSC.Academy.ACES_to_ACEScc.a2.v1", "CSC.Academy.ACEScc_to_ACES.a2.v1"),
-                    clamp_ap0=True, source="AMPAS S-2014-003"))
+                    clamp_ap0="both", source="AMPAS S-2014-003"))
 for _bits in (10, 12):
     register(ColorSpace(f"ACESproxy{_bits}i", "ACES", P["AP1"], W["ACES"], T.acesproxy(_bits), None,
                         (f"ACES - ACESproxy{_bits}i", f"acesproxy{_bits}i_ap1"),
                         aces_transform_ids=(V15 + f"ACEScsc.Academy.ACES_to_ACESproxy{_bits}i.a1.0.3",
                                             V15 + f"ACEScsc.Academy.ACESproxy{_bits}i_to_ACES.a1.0.3"),
-                        clamp_ap0=True, source="AMPAS S-2013-001"))
+                        clamp_ap0="encode", source="AMPAS S-2013-001"))
 
 # -- ARRI ---------------------------------------------------------------------------------------------
 for _ei in T.arri.LOGC3_EXPOSURE_INDICES:

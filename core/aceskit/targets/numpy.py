@@ -2,11 +2,16 @@
 
 Large arrays are processed in chunks of pixels on a thread pool (numpy releases
 the GIL inside its loops), so peak memory stays near input + output and all
-cores work.  A gamut compression evaluates its formula only on pixels that
-have a distance at or above a threshold (or an achromatic of exactly 0); all
-other pixels are passed through unchanged, which is what the formula yields
-there.  When the compression sits between an op and that op's inverse (AP0 ->
-AP1 -> RGC -> AP0), untouched pixels skip the round trip as well.
+cores work.
+
+A gamut compression changes only pixels with a distance at or above a
+threshold (or an achromatic of exactly 0).  The backend first finds those
+pixels with a cheap, conservative test in the input's precision, then
+evaluates the RGC expression graph in float64 on them alone, channel by
+channel; every other pixel is passed through unchanged, which is exactly what
+the formula yields there.  When the compression sits between an op and that
+op's inverse (AP0 -> AP1 -> RGC -> AP1 -> AP0), untouched pixels skip the round
+trip as well and come out bit-identical.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ from .. import expr as E
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 
 CHUNK = 1 << 16  # pixels per work unit
+#: Relative margin of the pass-through test: pixels this close to a threshold are evaluated in full.
+MARGIN = 1e-4
 
 
 def _columns(x: np.ndarray) -> dict:
@@ -32,33 +39,54 @@ def _stack(outs, n: int) -> np.ndarray:
 
 
 def apply_op(op, x: np.ndarray, env: Mapping[str, float]) -> np.ndarray:
-    """One op on float64 pixels shaped (n, 3)."""
+    """One op on pixels shaped (n, 3); float64 except a Matrix on float32 (used by the pre-test)."""
     if isinstance(op, Matrix):
-        return x @ op.m.T
+        return x @ op.m.T.astype(x.dtype)
     if isinstance(op, Curve):
         return np.asarray(E.evaluate([op.fn], {**env, "x": x})[0], dtype=np.float64) * np.ones_like(x)
     if isinstance(op, PixelExpr):
         return _stack(E.evaluate(list(op.outputs), {**env, **_columns(x)}), len(x))
     if isinstance(op, GamutCompress):
-        return _compress(op, x, env)[0]
+        return _compress(op, x, _needs(op, x, env), env)
     raise TypeError(f"the numpy backend cannot run {type(op).__name__}")
 
 
-def _compress(op: GamutCompress, x: np.ndarray, env):
-    """(result, mask of pixels that the compression changed-or-may-change)."""
+def _bound(op: GamutCompress, env) -> tuple:
+    """(output expressions, thresholds) with parameters bound from ``env``."""
     from .. import rgc
-    outputs, distances = rgc.expressions(op.params, op.inverse)
-    cols = {**env, **_columns(x)}
-    d = _stack(E.evaluate(list(distances), cols), len(x))
-    thr = np.array([E.substitute([E.var(f"threshold_{k}")], env)[0].value if op.params is None else t
-                    for k, t in zip("cmy", (op.params or rgc.REFERENCE).threshold)])
+    outputs, _ = rgc._cached_expressions(op.params, op.inverse)
+    names = {v for v in E.variables(outputs)} - {"r", "g", "b"}
+    missing = names - set(env)
+    if missing:
+        raise KeyError(f"RGC parameters {sorted(missing)} need values in env")
+    if names:
+        outputs = tuple(E.substitute(list(outputs), {k: env[k] for k in names}))
+    params = op.params or rgc.RGCParams.from_values({k: env[k] for k in names if k != "invert"})
+    return outputs, np.array(params.threshold)
+
+
+def _needs(op: GamutCompress, ap1: np.ndarray, env) -> np.ndarray:
+    """Per pixel and channel: may the RGC change this value?  Conservative (never misses one)."""
+    _, thr = _bound(op, env)
+    r, g, b = ap1[:, 0], ap1[:, 1], ap1[:, 2]
+    ach = np.fmax(np.fmax(r, g), b)
+    mag = np.abs(ach)
     with np.errstate(invalid="ignore"):
-        mask = ~np.all(d < thr, axis=-1) | (np.max(x, axis=-1) == 0)
-    out = x.copy()
-    if mask.any():
-        sub = x[mask]
-        out[mask] = _stack(E.evaluate(list(outputs), {**env, **_columns(sub)}), len(sub))
-    return out, mask
+        need = (ach[:, None] - ap1) >= (thr * (1.0 - MARGIN)).astype(ap1.dtype) * mag[:, None]
+        need |= ~np.isfinite(ap1) | (ach == 0)[:, None]
+    return need
+
+
+def _compress(op: GamutCompress, ap1: np.ndarray, need: np.ndarray, env) -> np.ndarray:
+    """RGC on float64 AP1 pixels, evaluating each channel's graph only where ``need`` says so."""
+    outputs, _ = _bound(op, env)
+    out = ap1.copy()
+    for k in range(3):
+        rows = need[:, k]
+        if rows.any():
+            sub = ap1[rows]
+            out[rows, k] = np.broadcast_to(E.evaluate([outputs[k]], {**env, **_columns(sub)})[0], len(sub))
+    return out
 
 
 def _inverse_pair(a, b) -> bool:
@@ -70,19 +98,31 @@ def _inverse_pair(a, b) -> bool:
 
 
 def _run_chunk(chain: Sequence, x: np.ndarray, env) -> np.ndarray:
+    """Run the chain on one chunk; ``x`` keeps the caller's dtype until an op needs float64."""
     i = 0
     while i < len(chain):
         op = chain[i]
-        if (i + 2 < len(chain) and isinstance(chain[i + 1], GamutCompress)
-                and _inverse_pair(op, chain[i + 2])):
-            inner = apply_op(op, x, env)
-            done, mask = _compress(chain[i + 1], inner, env)
-            out = x.copy()
-            if mask.any():
-                out[mask] = apply_op(chain[i + 2], done[mask], env)
-            x, i = out, i + 3
+        sandwich = (i + 2 < len(chain) and isinstance(chain[i + 1], GamutCompress)
+                    and _inverse_pair(op, chain[i + 2]))
+        if sandwich or isinstance(op, GamutCompress):
+            gc = chain[i + 1] if sandwich else op
+            # cheap pre-test in the input precision (a float32 matrix for AP0 input), then float64
+            probe = apply_op(op, x, env) if sandwich and isinstance(op, Matrix) else None
+            ap1 = None
+            if probe is None:
+                ap1 = apply_op(op, x.astype(np.float64), env) if sandwich else x.astype(np.float64)
+                probe = ap1
+            need = _needs(gc, probe, env)
+            rows = need.any(axis=-1)
+            out = x.copy() if sandwich else (ap1 if ap1 is not None else x.astype(np.float64))
+            if rows.any():
+                sub = ap1[rows] if ap1 is not None else apply_op(op, x[rows].astype(np.float64), env)
+                done = _compress(gc, sub, need[rows], env)
+                out = out.astype(np.float64) if not sandwich else out
+                out[rows] = apply_op(chain[i + 2], done, env) if sandwich else done
+            x, i = out, i + (3 if sandwich else 1)
             continue
-        x = apply_op(op, x, env)
+        x = apply_op(op, x.astype(np.float64, copy=False), env)
         i += 1
     return x
 
@@ -95,6 +135,7 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"RGB values must be numeric, got dtype {arr.dtype}")
     out_dtype = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64)
+    work_dtype = np.float32 if arr.dtype in (np.float16, np.float32) else np.float64
     env = dict(env or {})
     flat = arr.reshape(-1, 3)
     out = np.empty(flat.shape, dtype=out_dtype)
@@ -102,7 +143,7 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
 
     def work(start: int) -> None:
         stop = min(start + CHUNK, n)
-        out[start:stop] = _run_chunk(chain, flat[start:stop].astype(np.float64), env)
+        out[start:stop] = _run_chunk(chain, flat[start:stop].astype(work_dtype), env)
 
     starts = range(0, n, CHUNK)
     workers = workers or os.cpu_count() or 1
