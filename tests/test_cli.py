@@ -235,3 +235,54 @@ def test_amf_validate_reports_errors(tmp_path, capsys):
     assert "DOCTYPE" in capsys.readouterr().err
     err = one_line_error(capsys, main(["amf", "show", str(hostile)]))
     assert "DOCTYPE" in err
+
+
+# -- project policy ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("project, clip, export, baked, applied", [
+    # the guide's VFX pull: RGC on in the project, not baked, AMF tells downstream to apply it
+    ({"aces_version": "1.3", "rgc": True}, "A001", ["--template", "VFX pull (EXR)"], False, "false"),
+    # a deliverable follows the clip: baked, applied=true
+    ({"aces_version": "1.3", "rgc": True}, "A001", ["--template", "Deliverable"], True, "true"),
+    # the clip turns it off: not baked, not viewed either -> not listed
+    ({"aces_version": "1.3", "rgc": True, "clips": {"A001": "off"}}, "A001", ["--template", "Deliverable"],
+     False, None),
+    ({"aces_version": "1.3", "rgc": False}, "A001", ["--export-mode", "force_on"], True, "true"),
+    # ACES 2.0 project: the ACES 2.0 transform ID
+    ({"aces_version": "2.0", "rgc": True}, "B002", ["--export-mode", "follow_project"], True, "true"),
+])
+def test_project_policy_decides_baking_and_amf(tmp_path, plate, capsys, project, clip, export, baked, applied):
+    import xml.etree.ElementTree as ET
+    proj = tmp_path / "show.json"
+    proj.write_text(json.dumps(project))
+    out = tmp_path / f"{clip}.exr"
+    assert main(["convert", plate, str(out), "--to", "ACEScg", "--project", str(proj), "--clip", clip,
+                 *export, "--amf", "--compression", "zip", "--float"]) == 0
+    plain = tmp_path / "plain.exr"
+    assert main(["convert", plate, str(plain), "--to", "ACEScg", "--compression", "zip", "--float"]) == 0
+    differs = not np.array_equal(exr.read(out).rgb, exr.read(plain).rgb)
+    assert differs == baked
+    assert not schema_errors(tmp_path / f"{clip}.amf")
+    ns = {"aces": "urn:ampas:aces:amf:v2.0"}
+    root = ET.parse(tmp_path / f"{clip}.amf").getroot()
+    looks = root.findall("aces:pipeline/aces:lookTransform", ns)
+    assert (looks[0].get("applied") if looks else None) == applied
+    if looks:
+        want = rgc.TRANSFORM_ID_ACES20 if project["aces_version"] == "2.0" else rgc.TRANSFORM_ID_ACES13
+        assert looks[0].findtext("aces:transformId", namespaces=ns) == want
+    assert root.findtext("aces:clipId/aces:clipName", namespaces=ns) == clip
+
+
+def test_project_errors(tmp_path, plate, capsys):
+    proj = tmp_path / "show.json"
+    proj.write_text(json.dumps({"aces_version": "1.3", "rgc": True}))
+    base = ["convert", plate, str(tmp_path / "o.exr"), "--to", "ACEScg", "--project", str(proj)]
+    err = one_line_error(capsys, main(base + ["--template", "Proxy"]))
+    assert "--template must be one of" in err
+    err = one_line_error(capsys, main(base + ["--export-mode", "sometimes"]))
+    assert "export mode must be one of" in err
+    err = one_line_error(capsys, main(base + ["--rgc", "off", "--template", "Deliverable"]))
+    assert "contradicts the project policy" in err
+    (tmp_path / "broken.json").write_text("{not json")
+    err = one_line_error(capsys, main(["convert", plate, str(tmp_path / "o.exr"), "--to", "ACEScg",
+                                       "--project", str(tmp_path / "broken.json")]))
+    assert "not valid JSON" in err

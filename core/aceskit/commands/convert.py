@@ -47,7 +47,8 @@ def add_job_options(p) -> None:
     g.add_argument("--project", metavar="FILE", help="aceskit project file (JSON)")
     g.add_argument("--clip", metavar="NAME", help="clip name: its override in the project, and the AMF clip name")
     g.add_argument("--template", metavar="NAME", help="export template, e.g. 'VFX pull (EXR)' or 'Deliverable'")
-    g.add_argument("--export-mode", metavar="MODE", help="export mode (instead of --template)")
+    g.add_argument("--export-mode", metavar="MODE",
+                   help="follow_project, follow_clip (default), force_on or force_off (instead of --template)")
 
 
 def parse_compression(text: str) -> tuple[str, Optional[float]]:
@@ -96,7 +97,7 @@ def _policy_bake(args) -> tuple[Optional[bool], Optional[bool], str]:
                                f"got {args.template!r}")
         mode = policy.TEMPLATES[args.template]
     else:
-        mode = args.export_mode or policy.EXPORT_MODES[0]
+        mode = args.export_mode or policy.ExportMode.FOLLOW_CLIP.value
     override = project.clip_override(args.clip) if args.clip else None
     baked = policy.baked(project, override, mode)
     return baked, policy.amf_applied(project, override, mode), project.aces_version
