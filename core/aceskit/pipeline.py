@@ -98,8 +98,8 @@ def apply(chain: tuple, rgb: np.ndarray, out_dtype=np.float32, threads: int = 0)
         x = backend.run(pre, x, workers=1) if pre else x
         if gc is not None:
             y = backend.run(gc, x, workers=1)
-            with np.errstate(invalid="ignore"):
-                changed[i] = int(np.count_nonzero(np.any((y != x) & ~(np.isnan(x) & np.isnan(y)), axis=-1)))
+            ne = (y != x) & (x == x)  # NaN stays NaN: not a change
+            changed[i] = int(np.count_nonzero(ne[:, 0] | ne[:, 1] | ne[:, 2]))
             x = backend.run(post, y, workers=1) if post else y
         out[y0:y1] = x.reshape(y1 - y0, w, 3)
 
