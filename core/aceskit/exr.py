@@ -250,12 +250,39 @@ def _color_names(names: Sequence[str]) -> Optional[list[str]]:
     return None
 
 
-def _open(path: str, header_only: bool):
+def _open(path: str, header_only: bool, separate: bool = True):
     OpenEXR = _exr()
     try:
-        return OpenEXR.File(path, separate_channels=True, header_only=header_only)
+        return OpenEXR.File(path, separate_channels=separate, header_only=header_only)
     except Exception as e:
+        if not separate and "coalesce" in str(e):  # R, G, B of different pixel types
+            return _open(path, header_only, True)
         raise ValueError(f"{path}: not a readable OpenEXR file ({e})") from None
+
+
+def _planes(part) -> dict:
+    """Channel name -> 2-D plane; the binding groups R,G,B(,A) as "RGB"/"RGBA" or "<layer>"."""
+    out = {}
+    for key, ch in part.channels.items():
+        px = ch.pixels
+        if px.ndim == 3:
+            prefix = "" if key in ("RGB", "RGBA") else key + "."
+            for i, comp in enumerate("RGBA"[:px.shape[-1]]):
+                out[prefix + comp] = px[..., i]
+        else:
+            out[key] = px
+    return out
+
+
+def _grouped(part, names: list) -> Optional[np.ndarray]:
+    """The binding's interleaved (H, W, 3|4) array when it holds exactly ``names``, else None."""
+    for key, ch in part.channels.items():
+        px = ch.pixels
+        if px.ndim == 3:
+            prefix = "" if key in ("RGB", "RGBA") else key + "."
+            if [prefix + c for c in "RGBA"[:px.shape[-1]]] == names:
+                return px
+    return None
 
 
 def read(path: Union[str, os.PathLike], colorspace: Optional[str] = None, *, force: bool = False) -> ExrImage:
@@ -274,12 +301,13 @@ def read(path: Union[str, os.PathLike], colorspace: Optional[str] = None, *, for
     deep = [i for i, h in enumerate(headers) if "deep" in str(h.get("type", "")).lower()]
     if deep:
         raise ValueError(f"{path}: deep parts ({deep}) are not supported")
-    f = _open(path, False)
+    f = _open(path, False, separate=False)  # interleaved RGB(A) decodes faster than separate planes
     if len(f.parts) != len(headers) or any(not p.channels for p in f.parts):
         raise ValueError(f"{path}: truncated or corrupt OpenEXR file (pixel data could not be decoded)")
+    planes = [_planes(p) for p in f.parts]
     chosen = None
-    for i, p in enumerate(f.parts):
-        names = _color_names(list(p.channels))
+    for i, pl in enumerate(planes):
+        names = _color_names(list(pl))
         if names and (chosen is None or (_base(names[0]) == "R" and _base(chosen[1][0]) != "R")):
             chosen = (i, names)
             if _base(names[0]) == "R":
@@ -292,12 +320,12 @@ def read(path: Union[str, os.PathLike], colorspace: Optional[str] = None, *, for
     if sub:
         raise ValueError(f"{path}: subsampled channels {sub} are not supported")
     header = dict(part.header)
-    planes = [part.channels[n].pixels for n in names]
-    dtype = np.result_type(*[p.dtype for p in planes])
-    pixels = np.stack([p.astype(dtype, copy=False) for p in planes], axis=-1)
-    extra = {n: c.pixels for n, c in part.channels.items() if n not in names}
-    others = [Part(p.name() or f"part{i}", dict(p.header), {n: c.pixels for n, c in p.channels.items()})
-              for i, p in enumerate(f.parts) if i != index]
+    pixels = _grouped(part, names)
+    if pixels is None:
+        dtype = np.result_type(*[planes[index][n].dtype for n in names])
+        pixels = np.stack([planes[index][n].astype(dtype, copy=False) for n in names], axis=-1)
+    extra = {n: px for n, px in planes[index].items() if n not in names}
+    others = [Part(p.name() or f"part{i}", dict(p.header), planes[i]) for i, p in enumerate(f.parts) if i != index]
     name, source = resolve_colorspace(header, colorspace, force=force, where=path)
     return ExrImage(pixels, list(names), header, name, source, others, extra, part.name() or "", index, path)
 
@@ -349,26 +377,30 @@ def _box(w: int, h: int, x0: int = 0, y0: int = 0):
 
 
 def _policy(values: np.ndarray, limit: float, nonfinite: str, lossless: bool, where: str):
-    """Apply the NaN/Inf/range policy in place on a float array; returns the counts."""
-    nan = np.isnan(values)
-    pos, neg = np.isposinf(values), np.isneginf(values)
-    over = np.isfinite(values) & (np.abs(values) > limit)
+    """(counts, values) after the NaN/Inf/range policy; ``values`` is copied only when changed."""
+    zero = dict(nan=0, posinf=0, neginf=0, clamped=0)
+    if values.size == 0:
+        return zero, values
+    if values.max() <= limit and values.min() >= -limit:  # NaN fails both comparisons
+        return zero, values
+    bad = ~(np.abs(values) <= limit)  # NaN, ±Inf and finite overflow: usually a handful of values
+    sub = values[bad]
+    nan, pos, neg = np.isnan(sub), np.isposinf(sub), np.isneginf(sub)
+    over = ~(nan | pos | neg)
     counts = dict(nan=int(nan.sum()), posinf=int(pos.sum()), neginf=int(neg.sum()), clamped=int(over.sum()))
     if nonfinite == "error":
-        if any(counts.values()):
-            raise ValueError(f"{where}: {counts['nan']} NaN, {counts['posinf']} +Inf, {counts['neginf']} -Inf and "
-                             f"{counts['clamped']} values beyond ±{limit:g} with nonfinite='error'")
-        return counts
+        raise ValueError(f"{where}: {counts['nan']} NaN, {counts['posinf']} +Inf, {counts['neginf']} -Inf and "
+                         f"{counts['clamped']} values beyond ±{limit:g} with nonfinite='error'")
     if nonfinite == "keep":
-        if not lossless and (counts["nan"] or counts["posinf"] or counts["neginf"]):
+        if not lossless and not over.all():
             raise ValueError(f"{where}: nonfinite='keep' needs a compression that is lossless for the color "
                              f"channels (NaN/Inf do not survive it); use nonfinite='sanitize' or a lossless codec")
+        fixed = np.where(over, np.copysign(limit, sub), sub)
     else:
-        values[nan] = 0.0
-        values[pos] = limit
-        values[neg] = -limit
-    np.clip(values, -limit, limit, out=values, where=np.isfinite(values))
-    return counts
+        fixed = np.where(nan, 0.0, np.copysign(limit, sub))
+    values = np.array(values, dtype=np.result_type(values.dtype, np.float32))
+    values[bad] = fixed
+    return counts, values
 
 
 def _codec_enum(OpenEXR, codec: str):
@@ -430,9 +462,8 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
     dtype = np.float16 if half else np.float32
     dwa = codec in ("dwaa", "dwab")
     limit = dwa_safe_max(level or 0.0) if dwa else (HALF_MAX if half else float(np.finfo(np.float32).max))
-    values = np.array(image.pixels, dtype=np.float64 if image.pixels.dtype == np.float64 else np.float32)
     lossless = not any(is_lossy(codec, c, dtype) for c in image.channels)
-    counts = _policy(values, limit, nonfinite, lossless, path)
+    counts, values = _policy(image.pixels, limit, nonfinite, lossless, path)
 
     header = _clean_header(image.header)
     for k, v in (attributes or {}).items():
@@ -456,8 +487,13 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
         header["type"] = OpenEXR.scanlineimage
         header.pop("tiles", None)
 
-    # OpenEXR's Python binding ignores numpy strides: every plane must be C-contiguous.
-    channels = {c: np.ascontiguousarray(values[..., i], dtype=dtype) for i, c in enumerate(image.channels)}
+    # OpenEXR's Python binding ignores numpy strides: every array must be C-contiguous.  Plain RGB(A)
+    # goes interleaved (the binding encodes that faster than separate planes).
+    stored = np.ascontiguousarray(values, dtype=dtype)
+    if image.channels in (list("RGB"), list("RGBA")):
+        channels = {"".join(image.channels): stored}
+    else:
+        channels = {c: np.ascontiguousarray(stored[..., i]) for i, c in enumerate(image.channels)}
     moved: dict[str, dict] = {}
     for c, px in image.extra.items():
         if is_lossy(codec, c, px.dtype):
