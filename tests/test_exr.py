@@ -266,6 +266,17 @@ def test_lossy_named_extra_channels_move_to_a_lossless_part(tmp_path):
     np.testing.assert_array_equal(f.parts[1].channels["diffuse.G"].pixels, aov[..., 1])
 
 
+def test_mixed_pixel_types(tmp_path):
+    """R, G, B of different pixel types cannot be read interleaved; they are promoted losslessly."""
+    a = noisy(8, 8)
+    raw_write(tmp_path / "mix.exr", {"compression": OpenEXR.ZIP_COMPRESSION, "colorInteropID": "lin_ap1_scene"},
+              {"R": a[..., 0].astype(np.float16), "G": a[..., 1], "B": a[..., 2].astype(np.float16)})
+    img = exr.read(tmp_path / "mix.exr")
+    assert img.pixels.dtype == np.float32
+    np.testing.assert_array_equal(img.pixels[..., 1], a[..., 1])
+    np.testing.assert_array_equal(img.pixels[..., 0], a[..., 0].astype(np.float16).astype(np.float32))
+
+
 def test_luminance_only(tmp_path):
     y = noisy(10, 12, 1)[..., 0].astype(np.float16)
     raw_write(tmp_path / "y.exr", {"compression": OpenEXR.ZIP_COMPRESSION, "chromaticities": AP1}, {"Y": y})
@@ -429,3 +440,20 @@ def test_oiiotool_reads_our_metadata_and_strict_container_trap(tmp_path):
                          "--compression", "dwab:45", "-o", out], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stderr
     assert exr.read(out).colorspace == "ACES2065-1"
+
+
+@pytest.mark.skipif(_oiiotool() is None, reason="oiiotool (OpenImageIO wheel) not installed")
+def test_rewriting_an_oiiotool_conversion_leaves_consistent_metadata(tmp_path):
+    """oiiotool --colorconvert keeps the input's AP0 chromaticities; an aceskit rewrite is consistent."""
+    raw_write(tmp_path / "ap0.exr", {"compression": OpenEXR.ZIP_COMPRESSION, "chromaticities": AP0},
+              {"RGB": noisy(16, 16).astype(np.float16)})
+    env = {**os.environ, "OCIO": "ocio://studio-config-latest"}
+    run = subprocess.run([_oiiotool(), str(tmp_path / "ap0.exr"), "--colorconvert", "ACES2065-1", "ACEScg",
+                          "-d", "half", "-o", str(tmp_path / "oiio.exr")], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    img = exr.read(tmp_path / "oiio.exr")
+    assert img.colorspace == "ACEScg"  # its colorInteropID wins over the stale chromaticities
+    exr.write(tmp_path / "clean.exr", img, "ACEScg", "dwab")
+    h = header_of(tmp_path / "clean.exr")
+    assert OpenEXR.checkColorMetadata(h) == 0 and "oiio:ColorSpace" not in h
+    assert h["chromaticities"] == pytest.approx(OpenEXR.colorInteropIDToChromaticities("lin_ap1_scene"))
