@@ -483,9 +483,15 @@ class AMF:
     def summary(self) -> str:
         """A few human-readable lines: clip, ACES version, transforms and their applied flags."""
         def line(t: Transform) -> str:
-            what = t.transform_id or ("CDL" if t.is_cdl else t.file or t.uuid or "?")
+            if t.is_cdl:
+                what = "ASC CDL"
+            elif t.kind == "output" and len(t.transform_ids) > 1:
+                what = " + ".join(t.transform_ids)
+            else:
+                what = t.transform_id or t.file or t.uuid or "?"
+            text = f"{t.description} " if t.description else ""
             tag = " (RGC)" if t.is_rgc else ""
-            return f"  {t.kind:<6} applied={str(t.applied).lower():<5} {t.description or ''} [{what}]{tag}"
+            return f"  {t.kind:<6} applied={str(t.applied).lower():<5} {text}[{what}]{tag}"
         out = [f"AMF v2.0 (read as v{self.source_version}), ACES {'.'.join(map(str, self.system_version or ()))}",
                f"  clip   {self.clip_name or '-'}"]
         for t in ([self.input_transform] if self.input_transform else []) + self.looks + \
