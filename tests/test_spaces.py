@@ -190,3 +190,10 @@ def test_every_space_round_trips_through_aces(rng):
         back = convert(convert(code, name, "ACES2065-1"), "ACES2065-1", name)
         ok = np.isclose(back, code, rtol=1e-9, atol=1e-9)
         assert ok.all(), f"{name}: {code[~ok.all(-1)][:3]} -> {back[~ok.all(-1)][:3]}"
+
+
+def test_docs_table_is_generated_from_the_registry():
+    from pathlib import Path
+    doc = (Path(__file__).parents[1] / "docs" / "colorspaces.md").read_text(encoding="utf-8")
+    assert doc.endswith(spaces.markdown_table()), (
+        "docs/colorspaces.md is stale: replace its table with aceskit.spaces.markdown_table()")

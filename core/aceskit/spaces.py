@@ -406,3 +406,21 @@ register(ColorSpace("DCDM XYZ - Display", "Display", P["XYZ"], W["D65"], T.dcdm(
 register(ColorSpace("CIE XYZ-D65 - Display-referred", "Display", P["XYZ"], W["D65"], None, "Bradford",
                     ("cie_xyz_d65_display", "lin_ciexyzd65_display", "ocio:lin_ciexyzd65_display"), referred="display",
                     npm_white=W["E"], interop_id="ocio:lin_ciexyzd65_display", source="display connection space"))
+
+
+def markdown_table() -> str:
+    """The registry as the Markdown table of docs/colorspaces.md."""
+    def xy(p):
+        return " ".join(f"({x:.6g}, {y:.6g})" for x, y in p)
+
+    whites = {v: k for k, v in C.WHITES.items()}
+    rows = ["| name | aliases | primaries (R G B xy) | white | transfer | CAT to ACES | interop ID | source |",
+            "|---|---|---|---|---|---|---|---|"]
+    for s in _REGISTRY.values():
+        prim = "XYZ" if s.primaries == C.PRIMARIES["XYZ"] else (
+            "vendor matrix to AP0" if s.to_ap0 is not None else xy(s.primaries))
+        tr = s.transfer.name if s.transfer is not None else "linear"
+        cat = s.cat or "none"
+        rows.append(f"| {s.name} | {', '.join(s.aliases)} | {prim} | {whites.get(tuple(s.white), s.white)} | {tr} | "
+                    f"{cat} | {s.interop_id or ''} | {s.source} |")
+    return "\n".join(rows) + "\n"
