@@ -13,7 +13,10 @@
 - Roles, file rules and viewing rules as the studio config sets them, so Nuke, Resolve and
   Blender (the ``OCIO`` environment variable) can load the file.
 
-Requires PyOpenColorIO >= 2.4 (the ACES 2.0 built-in transforms), imported on first use.
+The file is written as profile 2.4 so that OpenColorIO 2.4 hosts load it: studio definitions that
+need a newer profile are replaced by aceskit's own, and interchange attributes (AMF transform
+IDs) move into descriptions.  Building needs PyOpenColorIO >= 2.5 (for the ACES 2 studio config),
+imported on first use.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ from .convert import plan
 
 ACES2_CONFIG = "ocio://studio-config-latest"
 ACES13_CONFIG = "ocio://studio-config-v2.2.0_aces-v1.3_ocio-v2.4"
-#: Profile version written: the studio config's display encodings need 2.5 (OpenColorIO >= 2.5).
-PROFILE = (2, 5)
+#: Profile version written: 2.4 is the first with the ACES 2.0 output transforms (Blender 4.4+ loads it).
+PROFILE = (2, 4)
 RGC_LOOK = "ACES 1.3 Reference Gamut Compression"
 RAW = "Raw"
 XYZ_DISPLAY = "CIE XYZ-D65 - Display-referred"
@@ -58,6 +61,37 @@ def _ocio():
 @lru_cache(maxsize=None)
 def _builtin(uri: str):
     return _ocio().Config.CreateFromFile(uri)
+
+
+def _allowed(cs) -> bool:
+    """True if the color space validates in a config of profile :data:`PROFILE`."""
+    ocio = _ocio()
+    cfg = ocio.Config.CreateRaw()
+    cfg.setMajorVersion(PROFILE[0])
+    cfg.setMinorVersion(PROFILE[1])
+    cfg.addViewTransform(ocio.ViewTransform(ocio.REFERENCE_SPACE_SCENE, name="probe",
+                                            fromReference=ocio.MatrixTransform()))
+    cfg.addColorSpace(cs)
+    level = ocio.GetLoggingLevel()
+    ocio.SetLoggingLevel(ocio.LOGGING_LEVEL_NONE)  # the probe config lacks roles; only the version gate matters
+    try:
+        cfg.validate()
+    except ocio.Exception as exc:
+        return "version" not in str(exc)
+    finally:
+        ocio.SetLoggingLevel(level)
+    return True
+
+
+def _view_transform(vt):
+    """A copy of a studio view transform without interchange attributes (profile 2.4 has none)."""
+    ocio = _ocio()
+    ids = vt.getInterchangeAttribute("amf_transform_ids") if hasattr(vt, "getInterchangeAttribute") else ""
+    desc = vt.getDescription() + (f"\nACES transform IDs: {' '.join(ids.split())}" if ids else "")
+    return ocio.ViewTransform(vt.getReferenceSpaceType(), name=vt.getName(), family=vt.getFamily(),
+                              description=desc.strip(), categories=list(vt.getCategories()),
+                              toReference=vt.getTransform(ocio.VIEWTRANSFORM_DIR_TO_REFERENCE),
+                              fromReference=vt.getTransform(ocio.VIEWTRANSFORM_DIR_FROM_REFERENCE))
 
 
 def camera_params(space: str) -> rgc.RGCParams:
@@ -96,7 +130,7 @@ def camera_looks() -> dict[str, rgc.RGCParams]:
         if any(np.allclose(m, o, atol=1e-9) for o in seen):
             continue
         seen.append(m)
-        looks[f"ACES RGC - {name.removeprefix('Linear ')}"] = camera_params(name)
+        looks[f"ACES RGC ({name.removeprefix('Linear ')})"] = camera_params(name)
     return looks
 
 
@@ -150,7 +184,10 @@ def _colorspace(s: spaces.ColorSpace, luts: _Luts):
                   toReference=studio.getTransform(ocio.COLORSPACE_DIR_TO_REFERENCE),
                   fromReference=studio.getTransform(ocio.COLORSPACE_DIR_FROM_REFERENCE))
         kw = {k: v for k, v in kw.items() if v is not None}
-        return ocio.ColorSpace(**kw)
+        cs = ocio.ColorSpace(**kw)
+        if _allowed(cs):
+            return cs
+        kw = {k: kw[k] for k in ("referenceSpace", "name", "aliases", "encoding", "bitDepth", "categories")}
     kw.update(family={"Camera": "Input", "Film": "Input/Film"}.get(s.family, s.family),
               description=f"{s.name} ({s.source}); defined by aceskit {__version__}")
     anchor = XYZ_DISPLAY if display else "ACES2065-1"
@@ -212,7 +249,7 @@ def _build(luts: _Luts):
     vts = [*aces2.getViewTransforms(), *[v for v in aces13.getViewTransforms()
                                          if aces2.getViewTransform(v.getName()) is None]]
     for vt in vts:
-        cfg.addViewTransform(vt)
+        cfg.addViewTransform(_view_transform(vt))
     cfg.setDefaultViewTransformName("Un-tone-mapped")
     rules = ocio.ViewingRules()
     rules.insertRule(0, _RULE_SCENE)
