@@ -1,0 +1,98 @@
+"""``aceskit install nuke`` against a temporary home: copy, one idempotent init.py line, uninstall."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import fakenuke
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def installer():
+    spec = importlib.util.spec_from_file_location("aceskit_installer_nuke_test", ROOT / "installers" / "nuke.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _our_lines(init_py: Path) -> list[str]:
+    return [ln for ln in init_py.read_text().splitlines() if "pluginAddPath" in ln]
+
+
+def test_install_is_idempotent_and_uninstall_removes_both(installer, tmp_path):
+    home = tmp_path / "home"
+    (home / ".nuke").mkdir(parents=True)
+    init_py = home / ".nuke" / "init.py"
+    init_py.write_text("import nuke\nnuke.pluginAddPath('/studio/tools')\n")
+    for _ in range(2):
+        assert installer.main(["--home", str(home)]) == 0
+    dest = home / ".nuke" / "aceskit"
+    assert (dest / "init.py").is_file() and (dest / "menu.py").is_file()
+    assert sorted(p.name for p in (dest / "gizmos").iterdir()) == \
+        sorted(p.name for p in (ROOT / "hosts" / "nuke" / "gizmos").iterdir())
+    assert (dest / "python" / "aceskit" / "rgc.py").is_file()      # the core travels with the plug-in
+    assert (dest / "python" / "aceskit_nuke" / "export.py").is_file()
+    assert not list(dest.rglob("__pycache__"))
+    lines = _our_lines(init_py)
+    assert lines[0] == "nuke.pluginAddPath('/studio/tools')" and len(lines) == 2   # one line added, once
+    assert repr(str(dest)) in lines[1]
+
+    # the added line works: run the user's init.py with a fake nuke, then the plug-in's init.py
+    fake = fakenuke.install()
+    try:
+        exec(compile(lines[1], "init.py", "exec"), {})
+        assert fake.plugin_paths[0] == str(dest)
+        exec(compile((dest / "init.py").read_text(), str(dest / "init.py"), "exec"), {"__file__": str(dest / "init.py")})
+        assert str(dest / "gizmos") in fake.plugin_paths and str(dest / "python") in fake.plugin_paths
+    finally:
+        sys.modules.pop("nuke", None)
+        for p in (str(dest / "gizmos"), str(dest / "python"), str(dest)):
+            while p in sys.path:
+                sys.path.remove(p)
+
+    assert installer.main(["--home", str(home), "--uninstall"]) == 0
+    assert not dest.exists()
+    assert init_py.read_text() == "import nuke\nnuke.pluginAddPath('/studio/tools')\n"
+    assert installer.main(["--home", str(home), "--uninstall"]) == 0    # nothing left to do is fine
+
+
+def test_custom_dest_and_fresh_home(installer, tmp_path):
+    home = tmp_path / "h"
+    home.mkdir()
+    dest = tmp_path / "tools" / "aceskit-nuke"
+    assert installer.main(["--home", str(home), "--dest", str(dest)]) == 0
+    assert (dest / "gizmos" / "ACES_RGC.gizmo").is_file()
+    assert _our_lines(home / ".nuke" / "init.py") == [installer._line(dest.resolve())]
+    assert installer.main(["--home", str(home), "--dest", str(dest), "--uninstall"]) == 0
+    assert not dest.exists() and _our_lines(home / ".nuke" / "init.py") == []
+
+
+def test_refuses_to_overwrite_a_foreign_folder(installer, tmp_path, capsys):
+    home = tmp_path / "h"
+    home.mkdir()
+    dest = tmp_path / "precious"
+    dest.mkdir()
+    (dest / "keep.txt").write_text("mine")
+    assert installer.main(["--home", str(home), "--dest", str(dest)]) == 1
+    assert "not an aceskit install" in capsys.readouterr().err
+    assert installer.main(["--home", str(home), "--dest", str(dest), "--uninstall"]) == 1
+    assert (dest / "keep.txt").read_text() == "mine"
+    assert installer.main(["--home", str(tmp_path / "missing")]) == 1
+
+
+def test_cli_entry_point(tmp_path):
+    home = tmp_path / "h"
+    home.mkdir()
+    cli = [sys.executable, "-m", "aceskit.cli", "install", "nuke", "--home", str(home)]
+    res = subprocess.run(cli, capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert (home / ".nuke" / "aceskit" / "menu.py").is_file()
+    res = subprocess.run(cli + ["--uninstall"], capture_output=True, text=True)
+    assert res.returncode == 0 and not (home / ".nuke" / "aceskit").exists()
