@@ -15,8 +15,8 @@
 
 The file is written as profile 2.4 so that OpenColorIO 2.4 hosts load it: studio definitions that
 need a newer profile are replaced by aceskit's own, and interchange attributes (AMF transform
-IDs) move into descriptions.  Building needs PyOpenColorIO >= 2.5 (for the ACES 2 studio config),
-imported on first use.
+IDs) move into descriptions.  The ACES 2 definitions come from the installed OpenColorIO's
+``studio-config-latest`` (tested with PyOpenColorIO 2.6); PyOpenColorIO is imported on first use.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from .convert import plan
 
 ACES2_CONFIG = "ocio://studio-config-latest"
 ACES13_CONFIG = "ocio://studio-config-v2.2.0_aces-v1.3_ocio-v2.4"
-#: Profile version written: 2.4 is the first with the ACES 2.0 output transforms (Blender 4.4+ loads it).
+#: Profile version written: 2.4 is the first with the ACES 2.0 output transforms (Blender 5.0 loads it).
 PROFILE = (2, 4)
 RGC_LOOK = "ACES 1.3 Reference Gamut Compression"
 RAW = "Raw"
@@ -115,13 +115,14 @@ def camera_params(space: str) -> rgc.RGCParams:
     ap1 = faces[faces.max(axis=1) > 0] @ np.linalg.solve(spaces.get("ACEScg").matrix_to_ap0, s.matrix_to_ap0).T
     ach = ap1.max(axis=1, keepdims=True)
     dist = ((ach - ap1) / np.abs(ach)).max(axis=0)
-    return rgc.RGCParams(limit=tuple(float(np.ceil(d * 1000.0 - 1e-9) / 1000.0) for d in dist))
+    c, m, y = (float(np.ceil(d * 1000.0 - 1e-9) / 1000.0) for d in dist)
+    return rgc.RGCParams(limit=(c, m, y))
 
 
 def camera_looks() -> dict[str, rgc.RGCParams]:
     """``{look name: params}`` for each distinct linear camera gamut of the registry."""
     looks: dict[str, rgc.RGCParams] = {}
-    seen = []
+    seen: list[np.ndarray] = []
     for name in spaces.names():
         s = spaces.get(name)
         if s.family != "Camera" or not s.is_linear:
