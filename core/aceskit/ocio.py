@@ -94,28 +94,33 @@ def _view_transform(vt):
                               fromReference=vt.getTransform(ocio.VIEWTRANSFORM_DIR_FROM_REFERENCE))
 
 
-def camera_params(space: str) -> rgc.RGCParams:
-    """RGC parameters fitted to one camera gamut: reference thresholds and power, and limits equal
-    to the largest distance (cyan, magenta, yellow) that the camera's encoding gamut reaches from
-    the AP1 achromatic axis, rounded up to 1/1000.
-
-    This is the rule the ACES Gamut Mapping VWG states for the reference limits ("calculated to
-    encompass the encoding gamuts of common digital cinema cameras"); with it the reference cyan
-    and yellow limits are the distances of Venice S-Gamut3 (1.147) and REDWideGamutRGB (1.312),
-    and the magenta one that of Canon Cinema Gamut (1.264).
-    """
+def camera_distances(space: str) -> tuple[float, float, float]:
+    """The largest RGC distances (cyan, magenta, yellow) that a camera's encoding gamut reaches from
+    the AP1 achromatic axis: the RGB cube of the linear gamut, sampled on its faces where one
+    channel is 0 (the distance does not change along a ray, and the farthest rays lie there)."""
     s = spaces.get(space)
     if s.family != "Camera" or not s.is_linear:
         raise ValueError(f"space must be a linear camera gamut (e.g. 'Linear ARRI Wide Gamut 4'), got {s.name!r}")
     g = np.linspace(0.0, 1.0, 129)
     a, b = (x.ravel() for x in np.meshgrid(g, g))
     zero = np.zeros_like(a)
-    # the farthest colors of a gamut lie on the faces of its RGB cube where one channel is 0
     faces = np.concatenate([np.stack([zero, a, b], -1), np.stack([a, zero, b], -1), np.stack([a, b, zero], -1)])
     ap1 = faces[faces.max(axis=1) > 0] @ np.linalg.solve(spaces.get("ACEScg").matrix_to_ap0, s.matrix_to_ap0).T
     ach = ap1.max(axis=1, keepdims=True)
-    dist = ((ach - ap1) / np.abs(ach)).max(axis=0)
-    c, m, y = (float(np.ceil(d * 1000.0 - 1e-9) / 1000.0) for d in dist)
+    c, m, y = (float(d) for d in ((ach - ap1) / np.abs(ach)).max(axis=0))
+    return c, m, y
+
+
+def camera_params(space: str) -> rgc.RGCParams:
+    """RGC parameters fitted to one camera gamut: reference thresholds and power, and limits equal
+    to :func:`camera_distances` rounded up to 1/1000, so every value the camera encodes ends in AP1.
+
+    The ACES Gamut Mapping VWG derived the reference limits the same way ("calculated to encompass
+    the encoding gamuts of common digital cinema cameras"): rounded to 1/1000, the distances of
+    Venice S-Gamut3 (cyan 1.1473), Canon Cinema Gamut (magenta 1.2642) and REDWideGamutRGB
+    (yellow 1.3123) are the reference limits 1.147, 1.264 and 1.312.
+    """
+    c, m, y = (float(np.ceil(d * 1000.0 - 1e-9) / 1000.0) for d in camera_distances(space))
     return rgc.RGCParams(limit=(c, m, y))
 
 
