@@ -1,4 +1,4 @@
-"""Regenerate the DCTLs in hosts/resolve/dctl from the core: ``python hosts/resolve/generate.py``."""
+"""Regenerate the DCTLs in hosts/resolve/dctl from the core: ``python hosts/resolve/generate.py [OUT_DIR]``."""
 
 from __future__ import annotations
 
@@ -27,4 +27,4 @@ def main(out_dir: Path = DCTL_DIR) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else DCTL_DIR))
