@@ -282,12 +282,25 @@ def conversion_pairs() -> List[Tuple[str, str]]:
     return pairs
 
 
-def all_specs() -> List[GroupSpec]:
-    return [rgc_spec(False), rgc_spec(True)] + [conversion_spec(s, d) for s, d in conversion_pairs()]
-
-
 def group_names() -> List[str]:
     return [RGC_REFERENCE, RGC_PARAMETRIC] + [conversion_name(s, d) for s, d in conversion_pairs()]
+
+
+def spec(name: str) -> GroupSpec:
+    """The description of the aceskit group called ``name`` (one of :func:`group_names`)."""
+    if name in (RGC_REFERENCE, RGC_PARAMETRIC):
+        return rgc_spec(name == RGC_PARAMETRIC)
+    for src, dst in conversion_pairs():
+        if conversion_name(src, dst) == name:
+            return conversion_spec(src, dst)
+    raise ValueError(f"{name!r} is not an aceskit node group; expected one of group_names()")
+
+
+def fingerprint(spec: GroupSpec) -> str:
+    """A short digest of everything :func:`build` makes from ``spec`` (to skip rebuilding a current group)."""
+    import hashlib
+    text = repr((spec.name, spec.description, spec.inputs, spec.menu, spec.net.nodes, list(spec.net.outputs.items())))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # -- building (needs bpy) ------------------------------------------------------
@@ -315,7 +328,7 @@ def build(spec: GroupSpec, bpy=None):
     group.nodes.clear()
     group.interface.clear()
     group.description = spec.description
-    group[TAG] = 1
+    group[TAG] = fingerprint(spec)
     face = group.interface
     face.new_socket("Image", in_out="OUTPUT", socket_type="NodeSocketColor")
     image = face.new_socket("Image", in_out="INPUT", socket_type="NodeSocketColor")
@@ -387,14 +400,18 @@ def build(spec: GroupSpec, bpy=None):
     return group
 
 
-def ensure_groups(bpy=None, names: Optional[Sequence[str]] = None) -> List[str]:
-    """Create or refresh the groups named (default: all of :func:`group_names`); returns their names."""
-    wanted = set(names) if names is not None else None
-    done = []
-    for spec in all_specs():
-        if wanted is None or spec.name in wanted:
-            build(spec, bpy)
-            done.append(spec.name)
-    if wanted is not None and wanted - set(done):
-        raise ValueError(f"unknown node group names {sorted(wanted - set(done))}; expected names from group_names()")
-    return done
+def ensure_groups(bpy=None, names: Optional[Sequence[str]] = None, force: bool = True) -> List[str]:
+    """Create or refresh the groups named (default: all of :func:`group_names`); returns their names.
+
+    ``force=False`` leaves a group alone when it was built from the same network already (cheap
+    enough to run whenever a file is opened); Blender needs a few seconds to build all groups.
+    """
+    if bpy is None:
+        import bpy
+    wanted = list(group_names() if names is None else names)
+    specs = [spec(n) for n in wanted]
+    for sp in specs:
+        existing = bpy.data.node_groups.get(sp.name)
+        if force or existing is None or existing.get(TAG) != fingerprint(sp):
+            build(sp, bpy)
+    return wanted
