@@ -154,7 +154,10 @@ def evaluate(tree: Node, lookup: Callable[[str], Value], dtype=np.float32) -> Va
             return t(lookup(str(n.value))) if np.isscalar(lookup(str(n.value))) else \
                 np.asarray(lookup(str(n.value)), dtype=dtype)
         if n.kind == "call":
-            return FUNCTIONS[str(n.value)][1](*[ev(a) for a in n.args]).astype(dtype)
+            # libm's float functions (glibc >= 2.28 expf/logf/powf) are correctly rounded: compute in
+            # double and round once (numpy's own float32 loops may be off by an ulp)
+            args = [np.asarray(ev(a), dtype=np.float64) for a in n.args]
+            return np.asarray(FUNCTIONS[str(n.value)][1](*args)).astype(dtype)
         if n.kind == "unary":
             x = ev(n.args[0])
             if n.value == "-":

@@ -152,6 +152,8 @@ class Instance:
         written: set[int] = set()
         for i in range(4):
             ch = node.knobs.get(f"channel{i}")
+            if ch is None and f"expr{i}" not in node.knobs:
+                continue          # an untouched row (aceskit writes every row it uses explicitly)
             default_rows = ["rgba.red -rgba.green -rgba.blue none", "-rgba.red rgba.green -rgba.blue none",
                             "-rgba.red -rgba.green rgba.blue none", "none none none rgba.alpha"]
             text = ch.text if ch is not None else default_rows[i]

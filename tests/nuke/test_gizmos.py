@@ -88,11 +88,22 @@ def test_aces_rgc_matches_core(aces_rgc, pixels, space, inverse):
     hostcheck.assert_host_rgc(out, x, rgc.REFERENCE, inverse, space)
 
 
+#: A parameter set whose inverse asymptote t + s (magenta: 1.036436) passes within 2e-5 of distances
+#: in the validation image; there one float32 ulp of the distance moves the result by ~0.3%, more than
+#: the guide's 0.2%, in OpenColorIO as much as here (test_inverse_near_the_asymptote_is_float32_bound).
+ILL_CONDITIONED = rgc.RGCParams(limit=(1.1, 1.6, 1.25), threshold=(0.85, 0.6, 0.7), power=2.0)
+
+
 @pytest.mark.parametrize("space", rgc.SPACES)
 @pytest.mark.parametrize("inverse", [False, True], ids=["forward", "inverse"])
 @pytest.mark.parametrize("pset", range(len(hostcheck.PARAM_SETS)))
-def test_gamutcompress_matches_core(gamut_compress, pixels, space, inverse, pset):
+def test_gamutcompress_matches_core(gamut_compress, pixels, space, inverse, pset, request):
     p = hostcheck.PARAM_SETS[pset]
+    if inverse and p == ILL_CONDITIONED:
+        request.applymarker(pytest.mark.xfail(
+            strict=True, raises=AssertionError,
+            reason="float32 inverse within 2e-5 of its asymptote: the guide metric fails by rounding luck "
+                   "(OpenColorIO misses it as often on such pixels, see the test below)"))
     x = convert(pixels, "ACES2065-1", space)
     inst = nkgraph.Instance(gamut_compress)
     inst.set("limit", p.limit)
@@ -102,6 +113,27 @@ def test_gamutcompress_matches_core(gamut_compress, pixels, space, inverse, pset
     inst.set("working_space", space)
     out = inst.run(x)[:, :3].astype(np.float64)
     hostcheck.assert_host_rgc(out, x, p, inverse, space)
+
+
+def test_inverse_near_the_asymptote_is_float32_bound(gamut_compress):
+    """On distances just below the inverse asymptote t + s, float32 errors in the distance are amplified
+    beyond the guide's 0.2% for OpenColorIO and for the gizmo alike; the gizmo is no worse."""
+    p = ILL_CONDITIONED
+    t, s = p.threshold[1], rgc.scale(p.limit[1], p.threshold[1], p.power)
+    rng = np.random.default_rng(1)
+    ach = rng.uniform(0.05, 2.0, 20000)
+    d = t + s - rng.uniform(1e-6, 3e-4, ach.size)
+    x = np.stack([ach, ach - d * ach, ach * rng.uniform(0, 1, ach.size)], -1).astype(np.float32).astype(np.float64)
+    ref = rgc.compress(x, p, inverse=True, space="ACEScg")
+    host = nkgraph.run_gizmo(gamut_compress, x, {"limit": p.limit, "threshold": p.threshold, "roll_off": p.power,
+                                                 "invert": True, "working_space": "ACEScg"})
+    ocio = hostcheck.ocio_rgc(x, p, True, "ACEScg")
+
+    def rel(a):
+        return np.abs(a - ref).max(-1) / np.maximum(np.abs(ref).max(-1), 0.1)
+    assert (rel(ocio) > 0.002).mean() > 0.01                 # OpenColorIO misses the metric here too
+    assert np.percentile(rel(host), 99) <= 2 * np.percentile(rel(ocio), 99)
+    assert (rel(host) > 0.002).mean() <= 2 * (rel(ocio) > 0.002).mean()
 
 
 def test_gamutcompress_defaults_are_the_reference(gamut_compress, aces_rgc, pixels):

@@ -1,0 +1,74 @@
+"""The OCIOFileTransform route: the committed CTF files load and apply in PyOpenColorIO with the
+same result as the numpy backend."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import hostcheck
+from aceskit import rgc
+from aceskit.convert import convert
+from aceskit.targets import nuke
+
+CTF_DIR = Path(__file__).resolve().parents[2] / "hosts" / "nuke" / "ctf"
+FILES = nuke.ctf_files()
+
+
+def _apply(path: Path, rgb: np.ndarray) -> np.ndarray:
+    import PyOpenColorIO as ocio
+    cfg = ocio.Config.CreateRaw()
+    proc = cfg.getProcessor(ocio.FileTransform(str(path), interpolation=ocio.INTERP_LINEAR))
+    out = np.ascontiguousarray(rgb, dtype=np.float32).copy()
+    proc.getOptimizedCPUProcessor(ocio.OPTIMIZATION_LOSSLESS).applyRGB(out)
+    return out.astype(np.float64)
+
+
+def test_every_listed_file_is_committed():
+    assert sorted(p.name for p in CTF_DIR.glob("*.ctf")) == sorted(FILES)
+
+
+@pytest.mark.parametrize("space", rgc.SPACES)
+@pytest.mark.parametrize("inverse", [False, True], ids=["forward", "inverse"])
+def test_rgc_ctf_matches_core(space, inverse):
+    name = f"ACES_RGC_{re.sub(r'[^A-Za-z0-9]+', '_', space)}_{'inverse' if inverse else 'forward'}.ctf"
+    path = CTF_DIR / name
+    root = ET.parse(path).getroot()
+    assert root.get("version") == "2.1"
+    styles = [el.get("style") for el in root.iter("FixedFunction")]
+    assert styles == ["GamutComp13Rev" if inverse else "GamutComp13Fwd"]   # OCIO's native RGC (2.1+)
+    x = convert(hostcheck.validation_pixels(), "ACES2065-1", space)
+    hostcheck.assert_host_rgc(_apply(path, x), x, rgc.REFERENCE, inverse, space)
+
+
+def _codes(seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.linspace(0.0, 1.0, 257)
+    mixed = np.clip(rng.uniform(0, 1, (500, 1)) + rng.uniform(-0.125, 0.125, (500, 3)), 0, 1)
+    return np.concatenate([np.repeat(t[:, None], 3, axis=1), mixed])
+
+
+@pytest.mark.parametrize("name", sorted(n for n in FILES if not n.startswith("ACES_RGC_")))
+def test_conversion_ctf_matches_convert(name):
+    chain = FILES[name]
+    src, dst = re.fullmatch(r"(.+)_to_(.+)\.ctf", name).groups()
+    from_aces = src in ("ACEScg", "ACES2065_1")
+    codes = _codes(len(name))
+    aces = "ACEScg" if "ACEScg" in (src, dst) else "ACES2065-1"
+    from aceskit import spaces
+    space = next(s for s in nuke.conversion_spaces() if re.sub(r"[^A-Za-z0-9]+", "_", s).strip("_") ==
+                 (dst if from_aces else src))
+    x = convert(codes, space, aces) if from_aces else codes
+    if spaces.get(space).is_linear:
+        x = codes * 4.0 - 0.05
+    ref = convert(x.astype(np.float32).astype(np.float64), aces if from_aces else space,
+                  space if from_aces else aces)
+    out = _apply(CTF_DIR / name, x)
+    mag = np.maximum(1.0, np.maximum(np.abs(ref).max(-1, keepdims=True), np.abs(x).max(-1, keepdims=True)))
+    bad = np.abs(out - ref) > 2e-5 * np.abs(ref) + 1e-6 * mag
+    assert not bad.any(), f"{name}: {bad.any(-1).sum()} pixels off, worst {np.abs(out - ref).max():.3g}"
+    assert len(chain) >= 1
