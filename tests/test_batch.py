@@ -241,3 +241,11 @@ def test_sequence_amf_and_per_frame_amfs(tmp_path):
     root = ET.parse(tmp_path / "pf/f.1001.amf").getroot()
     assert schema.is_valid(str(tmp_path / "pf/f.1001.amf"))
     assert root.findtext("aces:clipId/aces:file", namespaces=ns) == "f.1001.exr"
+
+
+def test_cli_scheduler_local_starts_a_local_cluster(tmp_path, capsys):
+    pattern = make_sequence(tmp_path / "in", range(1, 4))
+    assert main(["batch", pattern, str(tmp_path / "out/o.####.exr"), "--frames", "1-3", "--to", "ACEScg",
+                 "--rgc", "reference", "--scheduler", "local", "--workers", "2", "--quiet"]) == 0
+    assert "3 frames: 3 converted" in capsys.readouterr().out
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.exr")) == ["o.0001.exr", "o.0002.exr", "o.0003.exr"]
