@@ -156,7 +156,9 @@ def main(argv: list) -> int:
             print(f"removed the aceskit extension from {blender}")
             return 0
         zip_path = build(Path(args.zip or f"{EXTENSION_ID}-{aceskit_version()}.zip"), blender or args.blender)
-        print(f"built {zip_path}")
+        checked = "validated with blender_ext.py" if find_blender_ext(blender) else \
+            "not validated: no blender_ext.py found (it ships with Blender and with the bpy module)"
+        print(f"built {zip_path} ({checked})")
         if args.build_only:
             return 0
         cmd = ["--command", "extension", "install-file", "-r", REPO, "-e", str(zip_path)]

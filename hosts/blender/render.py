@@ -179,8 +179,7 @@ def write_amf(scene, frames: list, applied: Optional[bool]) -> Optional[str]:
     path, sequence, file = amf_path_for(frames)
     clip_name = os.path.splitext(clip.name)[0] if clip is not None else scene.name
     doc = amf.for_frames(clip_name, image_space(clip), output_space(scene), applied,
-                         aces_version=project(scene).aces_version if project(scene).aces_version in ("1.3", "2.0")
-                         else "1.3", sequence=sequence, file=file)
+                         aces_version=project(scene).aces_version, sequence=sequence, file=file)
     return doc.write(path)
 
 

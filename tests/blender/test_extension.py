@@ -62,6 +62,35 @@ def test_bad_zip_path_is_one_sentence(installer, tmp_path, capsys):
     assert err.count("\n") == 0 and "--zip must name a .zip file" in err
 
 
+def test_installer_installs_and_removes_with_blender_cli(installer, tmp_path, monkeypatch, capsys):
+    """``aceskit install blender --blender B`` runs ``B --command extension install-file/remove``; B here
+    launches Blender's own implementation of that command (bl_pkg.cli_extension) from the bpy module."""
+    launcher = tmp_path / "blender"
+    launcher.write_text(f"#!{sys.executable}\n" + LAUNCHER)
+    launcher.chmod(0o755)
+    user = tmp_path / "user"
+    user.mkdir()
+    monkeypatch.setenv("BLENDER_USER_RESOURCES", str(user))
+    zip_path = tmp_path / "ext.zip"
+    assert installer.main(["--blender", str(launcher), "--zip", str(zip_path)]) == 0
+    assert "validated with blender_ext.py" in capsys.readouterr().out
+    assert (user / "extensions" / "user_default" / "aceskit" / "__init__.py").is_file()
+    assert installer.main(["--blender", str(launcher), "--uninstall"]) == 0
+    assert not (user / "extensions" / "user_default" / "aceskit").exists()
+
+
+LAUNCHER = """import sys
+import bpy  # noqa: F401  (puts Blender's own modules on the path)
+import addon_utils
+argv = sys.argv[1:]
+if argv[:2] != ["--command", "extension"]:
+    sys.exit(f"unsupported arguments {argv}")
+addon_utils.enable("bl_pkg")
+import bl_pkg
+sys.exit(bl_pkg.cli_extension(argv[2:]))
+"""
+
+
 def test_enabling_creates_every_group(bpy, installed):
     assert set(backend.group_names()) <= set(bpy.data.node_groups.keys())
     assert hasattr(bpy.ops.aceskit, "ensure_node_groups")
@@ -232,7 +261,7 @@ def test_render_writes_amf(bpy, plate_scene, aces, rgc_on, override, mode):
     assert amf.validate(str(amf_path)) == []
     doc = amf.read(str(amf_path))
     assert doc.rgc_applied == want_flag
-    assert doc.clip_name == "A001C003"
+    assert doc.clip_name == "A001C003" and doc.aces_version.startswith(aces)
     # after the render the node shows what the viewing pipeline applies
     assert node.mute == (not policy.clip_rgc(project, override))
 
