@@ -1,17 +1,16 @@
 """The reference backend: runs an op chain on numpy arrays in float64.
 
-Large arrays are processed in chunks of pixels on a thread pool (numpy releases
-the GIL inside its loops), so peak memory stays near input + output and all
-cores work.
+Pixels are processed in chunks on a thread pool (numpy releases the GIL inside its loops), so
+peak memory stays near input + output and all cores work.  Inside a chunk the channels are held
+as three contiguous planes (shape (3, n)), which keeps every elementwise operation and every
+3x3 matrix product on contiguous memory.
 
-A gamut compression changes only pixels with a distance at or above a
-threshold (or an achromatic of exactly 0).  The backend first finds those
-pixels with a cheap, conservative test in the input's precision, then
-evaluates the RGC expression graph in float64 on them alone, channel by
-channel; every other pixel is passed through unchanged, which is exactly what
-the formula yields there.  When the compression sits between an op and that
-op's inverse (AP0 -> AP1 -> RGC -> AP1 -> AP0), untouched pixels skip the round
-trip as well and come out bit-identical.
+A gamut compression changes only pixels with a distance at or above a threshold (or an
+achromatic of exactly 0).  The backend finds them with a cheap, conservative test, then
+evaluates the RGC expression graph in float64 on those pixels alone, channel by channel; every
+other pixel passes through unchanged, which is exactly what the formula yields there.  When the
+compression sits between an op and that op's inverse (AP0 -> AP1 -> RGC -> AP1 -> AP0),
+untouched pixels skip the round trip as well and come out bit-identical.
 """
 
 from __future__ import annotations
@@ -30,24 +29,24 @@ CHUNK = 1 << 16  # pixels per work unit
 MARGIN = 1e-4
 
 
-def _columns(x: np.ndarray) -> dict:
-    return {"r": x[:, 0], "g": x[:, 1], "b": x[:, 2]}
+def _planes(p: np.ndarray) -> dict:
+    return {"r": p[0], "g": p[1], "b": p[2]}
 
 
 def _stack(outs, n: int) -> np.ndarray:
-    return np.stack([np.broadcast_to(np.asarray(o, dtype=np.float64), (n,)) for o in outs], axis=-1)
+    return np.stack([np.broadcast_to(np.asarray(o, dtype=np.float64), (n,)) for o in outs])
 
 
-def apply_op(op, x: np.ndarray, env: Mapping[str, float]) -> np.ndarray:
-    """One op on pixels shaped (n, 3); float64 except a Matrix on float32 (used by the pre-test)."""
+def apply_op(op, p: np.ndarray, env: Mapping[str, float]) -> np.ndarray:
+    """One op on planar pixels (3, n)."""
     if isinstance(op, Matrix):
-        return x @ op.m.T.astype(x.dtype)
+        return op.m.astype(p.dtype, copy=False) @ p
     if isinstance(op, Curve):
-        return np.asarray(E.evaluate([op.fn], {**env, "x": x})[0], dtype=np.float64) * np.ones_like(x)
+        return np.asarray(E.evaluate([op.fn], {**env, "x": p})[0], dtype=np.float64) * np.ones_like(p)
     if isinstance(op, PixelExpr):
-        return _stack(E.evaluate(list(op.outputs), {**env, **_columns(x)}), len(x))
+        return _stack(E.evaluate(list(op.outputs), {**env, **_planes(p)}), p.shape[1])
     if isinstance(op, GamutCompress):
-        return _compress(op, x, _needs(op, x, env), env)
+        return _compress(op, p, _needs(op, p, env), env)
     raise TypeError(f"the numpy backend cannot run {type(op).__name__}")
 
 
@@ -55,37 +54,39 @@ def _bound(op: GamutCompress, env) -> tuple:
     """(output expressions, thresholds) with parameters bound from ``env``."""
     from .. import rgc
     outputs, _ = rgc._cached_expressions(op.params, op.inverse)
-    names = {v for v in E.variables(outputs)} - {"r", "g", "b"}
+    names = E.variables(outputs) - {"r", "g", "b"}
     missing = names - set(env)
     if missing:
         raise KeyError(f"RGC parameters {sorted(missing)} need values in env")
     if names:
         outputs = tuple(E.substitute(list(outputs), {k: env[k] for k in names}))
     params = op.params or rgc.RGCParams.from_values({k: env[k] for k in names if k != "invert"})
-    return outputs, np.array(params.threshold)
+    return outputs, params.threshold
 
 
 def _needs(op: GamutCompress, ap1: np.ndarray, env) -> np.ndarray:
-    """Per pixel and channel: may the RGC change this value?  Conservative (never misses one)."""
+    """(3, n): may the RGC change this value?  Conservative: it never misses one."""
     _, thr = _bound(op, env)
-    r, g, b = ap1[:, 0], ap1[:, 1], ap1[:, 2]
-    ach = np.fmax(np.fmax(r, g), b)
+    ach = np.fmax(np.fmax(ap1[0], ap1[1]), ap1[2])
     mag = np.abs(ach)
+    special = (ach == 0) | ~np.isfinite(ach)
+    need = np.empty(ap1.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
-        need = (ach[:, None] - ap1) >= (thr * (1.0 - MARGIN)).astype(ap1.dtype) * mag[:, None]
-        need |= ~np.isfinite(ap1) | (ach == 0)[:, None]
+        for k in range(3):
+            need[k] = (ach - ap1[k]) >= ap1.dtype.type(thr[k] * (1.0 - MARGIN)) * mag
+            need[k] |= special | np.isnan(ap1[k])
     return need
 
 
 def _compress(op: GamutCompress, ap1: np.ndarray, need: np.ndarray, env) -> np.ndarray:
-    """RGC on float64 AP1 pixels, evaluating each channel's graph only where ``need`` says so."""
+    """RGC on float64 planar AP1 pixels, evaluating each channel's graph only where ``need`` says."""
     outputs, _ = _bound(op, env)
     out = ap1.copy()
     for k in range(3):
-        rows = need[:, k]
-        if rows.any():
-            sub = ap1[rows]
-            out[rows, k] = np.broadcast_to(E.evaluate([outputs[k]], {**env, **_columns(sub)})[0], len(sub))
+        cols = need[k]
+        if cols.any():
+            sub = _planes(ap1[:, cols])
+            out[k, cols] = np.broadcast_to(E.evaluate([outputs[k]], {**env, **sub})[0], int(cols.sum()))
     return out
 
 
@@ -97,34 +98,42 @@ def _inverse_pair(a, b) -> bool:
     return False
 
 
-def _run_chunk(chain: Sequence, x: np.ndarray, env) -> np.ndarray:
-    """Run the chain on one chunk; ``x`` keeps the caller's dtype until an op needs float64."""
+def _gamut_compress(chain: Sequence, i: int, p: np.ndarray, env) -> tuple:
+    """Run the compression at ``chain[i]`` or the sandwich starting there; returns (planes, next index)."""
+    sandwich = not isinstance(chain[i], GamutCompress)
+    gc = chain[i + 1] if sandwich else chain[i]
+    if sandwich and isinstance(chain[i], Matrix):
+        probe = apply_op(chain[i], p, env)  # the pre-test in the input precision (float32 for images)
+        ap1 = None
+    else:
+        ap1 = apply_op(chain[i], p.astype(np.float64), env) if sandwich else p.astype(np.float64)
+        probe = ap1
+    need = _needs(gc, probe, env)
+    cols = need.any(axis=0)
+    if not sandwich:
+        return _compress(gc, ap1, need, env), i + 1
+    out = p.copy()
+    if cols.any():
+        sub = ap1[:, cols] if ap1 is not None else apply_op(chain[i], p[:, cols].astype(np.float64), env)
+        done = apply_op(chain[i + 2], _compress(gc, sub, need[:, cols], env), env)
+        out = out.astype(np.float64) if out.dtype != np.float64 else out
+        out[:, cols] = done
+    return out, i + 3
+
+
+def _run_chunk(chain: Sequence, p: np.ndarray, env) -> np.ndarray:
+    """Run the chain on planar pixels; ``p`` keeps the caller's precision until an op needs float64."""
     i = 0
     while i < len(chain):
         op = chain[i]
         sandwich = (i + 2 < len(chain) and isinstance(chain[i + 1], GamutCompress)
                     and _inverse_pair(op, chain[i + 2]))
         if sandwich or isinstance(op, GamutCompress):
-            gc = chain[i + 1] if sandwich else op
-            # cheap pre-test in the input precision (a float32 matrix for AP0 input), then float64
-            probe = apply_op(op, x, env) if sandwich and isinstance(op, Matrix) else None
-            ap1 = None
-            if probe is None:
-                ap1 = apply_op(op, x.astype(np.float64), env) if sandwich else x.astype(np.float64)
-                probe = ap1
-            need = _needs(gc, probe, env)
-            rows = need.any(axis=-1)
-            out = x.copy() if sandwich else (ap1 if ap1 is not None else x.astype(np.float64))
-            if rows.any():
-                sub = ap1[rows] if ap1 is not None else apply_op(op, x[rows].astype(np.float64), env)
-                done = _compress(gc, sub, need[rows], env)
-                out = out.astype(np.float64) if not sandwich else out
-                out[rows] = apply_op(chain[i + 2], done, env) if sandwich else done
-            x, i = out, i + (3 if sandwich else 1)
+            p, i = _gamut_compress(chain, i, p, env)
             continue
-        x = apply_op(op, x.astype(np.float64, copy=False), env)
+        p = apply_op(op, p.astype(np.float64, copy=False), env)
         i += 1
-    return x
+    return p
 
 
 def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Mapping[str, float]] = None):
@@ -143,7 +152,12 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
 
     def work(start: int) -> None:
         stop = min(start + CHUNK, n)
-        out[start:stop] = _run_chunk(chain, flat[start:stop].astype(work_dtype), env)
+        planes = np.empty((3, stop - start), dtype=work_dtype)
+        for k in range(3):  # column by column: much faster than one strided transpose
+            planes[k] = flat[start:stop, k]
+        result = _run_chunk(chain, planes, env)
+        for k in range(3):
+            out[start:stop, k] = result[k]
 
     starts = range(0, n, CHUNK)
     workers = workers or os.cpu_count() or 1
