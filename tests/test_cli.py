@@ -286,3 +286,17 @@ def test_project_errors(tmp_path, plate, capsys):
     err = one_line_error(capsys, main(["convert", plate, str(tmp_path / "o.exr"), "--to", "ACEScg",
                                        "--project", str(tmp_path / "broken.json")]))
     assert "not valid JSON" in err
+
+
+def test_unwritable_outputs_are_one_sentence(tmp_path, plate, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    pattern = str(tmp_path / "plate.####.exr")
+    Path(plate).rename(tmp_path / "plate.0001.exr")
+    for extra in (["--report", str(blocker / "r.json")], ["--emit-openjd", str(blocker / "job.yaml")]):
+        err = one_line_error(capsys, main(["batch", pattern, str(tmp_path / "o/o.####.exr"), "--frames", "1",
+                                           "--to", "ACEScg", "--quiet", *extra]), expected_code=1)
+        assert str(blocker) in err
+    err = one_line_error(capsys, main(["batch", pattern, str(blocker / "o.####.exr"), "--frames", "1",
+                                       "--to", "ACEScg", "--quiet"]), expected_code=1)
+    assert "cannot write" in err

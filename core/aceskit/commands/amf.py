@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from ..cli import add_command
+from ..cli import CommandError, add_command
 
 
 def show(args) -> int:
@@ -16,7 +16,10 @@ def show(args) -> int:
 
 def validate(args) -> int:
     from .. import amf
-    errors = amf.validate(args.file)
+    try:
+        errors = amf.validate(args.file)
+    except ImportError:
+        raise CommandError("AMF validation needs the xmlschema package: pip install xmlschema") from None
     for e in errors:
         print(f"{args.file}: {e}", file=sys.stderr)
     if errors:

@@ -15,6 +15,14 @@ from .convert import _warn, add_job_options, job_from_args, write_amf
 FAILED_EXIT = 3  # some frames failed; the others were written
 
 
+def _writable(fn, path, *args, **kwargs):
+    """Run a file-system write; an OS error becomes one sentence naming the path."""
+    try:
+        return fn(path, *args, **kwargs)
+    except OSError as exc:
+        raise CommandError(f"cannot write {path} ({exc.strerror or exc})", code=1) from None
+
+
 def _farm_argv(args) -> list[str]:
     """The ``aceskit batch`` arguments (without --frames) a farm task runs: the same job, absolute paths."""
     argv = ["batch", str(Path(args.input).absolute()), str(Path(args.output).absolute())]
@@ -41,7 +49,7 @@ def emit_openjd(args, frames) -> int:
         final = [*argv, "--frames", batch.format_frames(frames), "--amf", str(Path(args.amf).absolute())]
     name = f"aceskit batch {Path(batch.hash_pattern(args.output)).name}"
     template = batch.openjd_template(name, argv, [], frames, args.chunk, final)
-    batch.write_template(args.emit_openjd, template)
+    _writable(batch.write_template, args.emit_openjd, template)
     n = len(template["steps"][0]["parameterSpace"]["taskParameterDefinitions"][0]["range"])
     print(f"{args.emit_openjd}: Open Job Description template, {len(frames)} frames in {n} tasks")
     return 0
@@ -79,7 +87,7 @@ def run(args) -> int:
         return emit_openjd(args, frames)
     tasks, skipped = batch.plan_tasks(args.input, args.output, frames, args.skip_existing)
     for folder in {Path(t.dst).parent for t in tasks} | ({Path(args.report).parent} if args.report else set()):
-        folder.mkdir(parents=True, exist_ok=True)
+        _writable(lambda p: p.mkdir(parents=True, exist_ok=True), folder)
     progress = batch.Progress(len(tasks), enabled=not args.quiet)
     t0 = time.perf_counter()
     try:
@@ -90,7 +98,7 @@ def run(args) -> int:
     reports = sorted(reports + skipped, key=lambda r: r["frame"])
     summary = batch.summarize(reports, seconds)
     if args.report:
-        batch.write_json(args.report, {"job": job.to_dict(), "summary": summary, "frames": reports})
+        _writable(batch.write_json, args.report, {"job": job.to_dict(), "summary": summary, "frames": reports})
     _amfs(args, tracking, reports)
     seen = Counter(w for r in reports for w in r.get("warnings", []))
     for w, n in seen.items():

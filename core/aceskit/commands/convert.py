@@ -149,8 +149,15 @@ def write_amf(path: str, clip: str, tracking: Tracking, input_space: Optional[st
         file = os.path.relpath(os.path.abspath(file), folder)
     doc = amf.for_frames(clip, input_space or tracking.input_space or "ACES2065-1", tracking.working_space,
                          tracking.rgc_applied, aces_version=tracking.aces_version, sequence=sequence, file=file)
-    doc.write(path)
-    errors = amf.validate(path)
+    try:
+        doc.write(path)
+    except OSError as exc:
+        raise CommandError(f"cannot write the AMF {path} ({exc.strerror or exc})", code=1) from None
+    try:
+        errors = amf.validate(path)
+    except ImportError:
+        warnings.warn(f"{path} was not validated: AMF validation needs xmlschema (pip install xmlschema)")
+        return path
     if errors:
         raise CommandError(f"the AMF written to {path} does not validate: {errors[0]}", code=1)
     return path
