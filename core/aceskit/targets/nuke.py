@@ -39,7 +39,7 @@ from ..expr import Expr
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 
 #: Nuke knob type numbers used in ``addUserKnob`` (nuke.KnobType / NDK knob table).
-KNOB_TYPES = {"tab": 20, "enum": 4, "bool": 6, "double": 7, "color": 18, "text": 26}
+KNOB_TYPES = {"tab": 20, "enum": 4, "bool": 6, "double": 7, "color": 18}
 VERSION_LINE = "version 13.2 v1"
 CHANNELS = ("rgba.red", "rgba.green", "rgba.blue")
 _INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=", "gt": ">",
@@ -50,12 +50,17 @@ _CALL = {"abs": "abs", "sqrt": "sqrt", "log": "log", "log10": "log10", "exp": "e
 
 # -- expression text -------------------------------------------------------------------------------
 
-def number(v: float) -> str:
-    """A float literal that reads back to the same double."""
+def literal(v: float) -> str:
+    """A float literal that reads back to the same double (a knob value)."""
     if not math.isfinite(v):
         raise ValueError(f"a Nuke expression cannot hold the non-finite constant {v!r}")
-    text = repr(float(v))
-    return f"({text})" if v < 0 or text.startswith("-") else text
+    return repr(float(v))
+
+
+def number(v: float) -> str:
+    """A literal usable as an operand: negative numbers in parentheses."""
+    text = literal(v)
+    return f"({text})" if text.startswith("-") else text
 
 
 def _split(v: float) -> tuple[float, float]:
@@ -116,11 +121,10 @@ def render(e: Expr, leaf: Callable[[Expr], Optional[str]]) -> str:
 
 @dataclass
 class Node:
-    """One node: class, knob lines in order (``(name, value text)``), and its input count."""
+    """One node: its class and knob lines in order (``(name, value text)``); one input."""
 
     cls: str
     knobs: list = field(default_factory=list)
-    inputs: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,7 @@ def op_nodes(op, params: Params, index: int) -> list[Node]:
     """The nodes for one op of a chain."""
     name = f"{_safe(getattr(op, 'label', '') or type(op).__name__)}_{index}"
     if isinstance(op, Matrix):
-        rows = " ".join("{" + " ".join(number(v).strip("()") for v in row) + "}" for row in op.m)
+        rows = " ".join("{" + " ".join(literal(v) for v in row) + "}" for row in op.m)
         return [Node("ColorMatrix", [("matrix", "{" + rows + "}"), ("name", name)])]
     if isinstance(op, GamutCompress):
         op = op.lower()
@@ -290,7 +294,7 @@ def _user_knob(k: Knob) -> str:
     if k.tooltip:
         parts += ["t", _quote(k.tooltip)]
     if k.range:
-        parts += ["R", *(number(v).strip("()") for v in k.range)]
+        parts += ["R", *(literal(v) for v in k.range)]
     if k.items:
         parts += ["M", "{" + " ".join(_word(i) for i in k.items) + "}"]
     if k.hidden:
@@ -470,29 +474,31 @@ def _write_text(path: Path, text: str) -> None:
         raise
 
 
+def _prune(folder: Path, suffix: str, keep) -> None:
+    for stale in folder.glob("*" + suffix):
+        if stale.name not in keep:
+            stale.unlink()
+
+
 def generate(out_dir) -> list[Path]:
     """Write ``gizmos/*.gizmo`` and ``ctf/*.ctf`` under ``out_dir``; stale generated files are removed."""
     from . import ctf
     out = Path(out_dir)
+    (out / "gizmos").mkdir(parents=True, exist_ok=True)
+    (out / "ctf").mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    for sub, files in (("gizmos", gizmos()), ("ctf", None)):
-        folder = out / sub
-        folder.mkdir(parents=True, exist_ok=True)
-        if files is None:
-            names = ctf_files()
-            for fname, chain in names.items():
-                written.append(ctf.write(chain, folder / fname, description=fname[:-4].replace("_", " "),
-                                         transform_id=f"aceskit:{fname[:-4]}"))
-                os.chmod(written[-1], 0o644)
-            keep, suffix = set(names), ".ctf"
-        else:
-            for fname, text in files.items():
-                _write_text(folder / fname, text)
-                written.append(folder / fname)
-            keep, suffix = set(files), ".gizmo"
-        for stale in folder.glob("*" + suffix):
-            if stale.name not in keep:
-                stale.unlink()
+    texts = gizmos()
+    for fname, text in texts.items():
+        _write_text(out / "gizmos" / fname, text)
+        written.append(out / "gizmos" / fname)
+    chains = ctf_files()
+    for fname, chain in chains.items():
+        path = ctf.write(chain, out / "ctf" / fname, description=fname[:-4].replace("_", " "),
+                         transform_id=f"aceskit:{fname[:-4]}")
+        os.chmod(path, 0o644)
+        written.append(path)
+    _prune(out / "gizmos", ".gizmo", texts)
+    _prune(out / "ctf", ".ctf", chains)
     return written
 
 
