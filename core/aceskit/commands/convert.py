@@ -28,6 +28,7 @@ class Tracking:
     working_space: str
     rgc_applied: Optional[bool]  # None: the RGC is not listed
     aces_version: str
+    note: Optional[str] = None   # why the RGC that was applied is not listed
 
 
 def add_job_options(p) -> None:
@@ -103,7 +104,7 @@ def _policy_bake(args) -> tuple[Optional[bool], Optional[bool], str]:
     return baked, policy.amf_applied(project, override, mode), project.aces_version
 
 
-def job_from_args(args, threads: int = 0) -> tuple[Job, Tracking]:
+def job_from_args(args) -> tuple[Job, Tracking]:
     """The per-frame job and the AMF tracking the options ask for (one-sentence errors)."""
     for name in (args.src, args.dst):
         if name is not None:
@@ -121,27 +122,27 @@ def job_from_args(args, threads: int = 0) -> tuple[Job, Tracking]:
         mode = ("parametric" if mode == "parametric" else "reference") if baked else "off"
     name, level = parse_compression(args.compression)
     job = Job(dst=args.dst, src=args.src, rgc=mode, params=params, inverse=bool(args.inverse),
-              compression=name, dwa_level=level, half=args.half, threads=threads)
+              compression=name, dwa_level=level, half=args.half)
     if args.inverse and mode == "off":
         raise CommandError("--inverse needs --rgc reference or parametric")
     p = job.rgc_params()
     trackable = p is None or p.is_reference
-    if not trackable:
-        warnings.warn("the parametric RGC cannot be tracked in AMF: the AMF will not list it as the ACES RGC")
+    note = None if trackable else "the parametric RGC cannot be tracked in AMF: the AMF does not list it"
     if baked is not None:
         rgc_applied = applied if trackable else None
     else:
-        rgc_applied = True if (mode != "off" and trackable and not args.inverse) else None
-    if args.inverse and mode != "off":
-        warnings.warn("the inverse RGC removes a baked compression: the AMF does not list the RGC")
-        rgc_applied = None
-    return job, Tracking(args.src, spaces.get(args.dst).name, rgc_applied, aces_version)
+        rgc_applied = True if (mode != "off" and trackable) else None
+    if args.inverse:
+        note, rgc_applied = "the inverse RGC removes a baked compression: the AMF does not list the RGC", None
+    return job, Tracking(args.src, spaces.get(args.dst).name, rgc_applied, aces_version, note)
 
 
 def write_amf(path: str, clip: str, tracking: Tracking, input_space: Optional[str], sequence=None,
               file=None) -> str:
     """Write and validate the AMF; frame paths in it are relative to the AMF's folder."""
     from .. import amf
+    if tracking.note:
+        warnings.warn(tracking.note)
     folder = os.path.dirname(os.path.abspath(path))
     if sequence is not None:
         sequence = (os.path.relpath(os.path.abspath(sequence[0]), folder), *sequence[1:])
