@@ -249,3 +249,16 @@ def test_cli_scheduler_local_starts_a_local_cluster(tmp_path, capsys):
                  "--rgc", "reference", "--scheduler", "local", "--workers", "2", "--quiet"]) == 0
     assert "3 frames: 3 converted" in capsys.readouterr().out
     assert sorted(p.name for p in (tmp_path / "out").glob("*.exr")) == ["o.0001.exr", "o.0002.exr", "o.0003.exr"]
+
+
+def test_a_dying_worker_fails_its_frame_not_the_run(tmp_path):
+    """A worker killed under a frame (as by a decoder crash or the OOM killer) is reported as that frame."""
+    pattern = make_sequence(tmp_path / "in", [1, 2])
+    tasks, _ = batch.plan_tasks(pattern, str(tmp_path / "o.####.exr"), [1, 2])
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        fut = pool.submit(os._exit, 1)
+        report = batch._result(fut, tasks[0])
+    assert report["status"] == "failed" and "worker process failed" in report["error"]
+    assert report["frame"] == 1

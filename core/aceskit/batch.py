@@ -184,13 +184,22 @@ def run_local(tasks: Sequence[Task], job: Job, workers: Optional[int] = None,
         return reports
     # spawn: no fork of a process that may already run threads (numpy, OpenEXR)
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        pending = {pool.submit(process_frame, t.src, t.dst, job, t.frame) for t in tasks}
+        pending = {pool.submit(process_frame, t.src, t.dst, job, t.frame): t for t in tasks}
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                reports.append(fut.result())
+                reports.append(_result(fut, pending.pop(fut)))
                 on_done(reports[-1])
     return reports
+
+
+def _result(fut, task: Task) -> dict:
+    """A frame's report; a worker that died (crash, out of memory) fails its frame, not the run."""
+    try:
+        return fut.result()
+    except Exception as exc:
+        return {"frame": task.frame, "input": task.src, "output": task.dst, "status": "failed",
+                "error": f"the worker process failed ({type(exc).__name__}: {exc})", "warnings": []}
 
 
 def _with_threads(job: Job, threads: int) -> Job:
@@ -235,9 +244,10 @@ def run_dask(tasks: Sequence[Task], job: Job, scheduler: str, workers: Optional[
         with client:
             futures = client.map(_dask_frame, [t.src for t in tasks], [t.dst for t in tasks],
                                  [job] * len(tasks), [t.frame for t in tasks], pure=False)
+            by_key = {f.key: t for f, t in zip(futures, tasks)}
             reports = []
             for fut in as_completed(futures):
-                reports.append(fut.result())
+                reports.append(_result(fut, by_key[fut.key]))
                 on_done(reports[-1])
             return reports
     finally:
