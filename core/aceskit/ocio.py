@@ -151,7 +151,7 @@ def _slug(name: str) -> str:
 
 
 def _encoding(s: spaces.ColorSpace) -> str:
-    if s.name in (XYZ_DISPLAY,):
+    if s.name == XYZ_DISPLAY:
         return "display-linear"
     if s.referred == "display":
         return "hdr-video" if s.name.startswith(("Rec.2100", "ST2084")) else "sdr-video"
