@@ -17,7 +17,7 @@ PARAM_SETS = (
     rgc.REFERENCE,
     rgc.RGCParams(limit=(1.2, 1.4, 1.1), threshold=(0.7, 0.9, 0.6), power=1.5),
     rgc.RGCParams(limit=(1.5, 1.3, 1.9), threshold=(0.5, 0.75, 0.8), power=1.0),
-    rgc.RGCParams(limit=(1.1, 1.6, 1.25), threshold=(0.85, 0.6, 0.7), power=2.0),
+    rgc.RGCParams(limit=(1.35, 1.6, 1.25), threshold=(0.85, 0.6, 0.7), power=2.0),
 )
 
 

@@ -8,7 +8,7 @@ import pytest
 from aceskit import metric, rgc, spaces, testimage
 from aceskit.convert import plan
 from aceskit.targets import ctf, numpy as backend
-from conftest import assert_close
+from oracles import assert_close
 from hostcheck import PARAM_SETS
 
 ocio = pytest.importorskip("PyOpenColorIO")

@@ -10,7 +10,7 @@ from hypothesis import assume, given, settings, strategies as st
 
 from aceskit import metric, rgc, testimage
 from aceskit.convert import convert
-from conftest import ocio_apply
+from oracles import ocio_apply
 from hostcheck import PARAM_SETS
 
 warnings.filterwarnings("ignore", module="colour")

@@ -7,7 +7,7 @@ import pytest
 
 from aceskit import spaces
 from aceskit.convert import convert
-from conftest import assert_close, ocio_apply, ocio_config
+from oracles import assert_close, ocio_apply, ocio_config
 
 REQUIRED = [
     "ACES2065-1", "ACEScg", "ACEScct", "ACEScc", "ACESproxy10i", "ACESproxy12i",
