@@ -25,6 +25,8 @@ from .convert import plan
 from .targets import numpy as backend
 
 RGC_MODES = ("off", "reference", "parametric")
+ENGINES = ("numpy", "ocio")
+CHANGE_TOL = 1e-5  # change, relative to the pixel's largest component, that counts as changed by the RGC
 BAND_PIXELS = 1 << 16  # pixels per band: a few MB of float64 temporaries
 
 
@@ -45,8 +47,11 @@ class Job:
     dwa_level: Optional[float] = 45.0
     half: bool = True
     threads: int = 0  # threads per frame; 0 = all cores
+    engine: str = "numpy"
 
     def __post_init__(self):
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.rgc not in RGC_MODES:
             raise ValueError(f"rgc must be one of {', '.join(RGC_MODES)}, got {self.rgc!r}")
         spaces.get(self.dst)
@@ -81,26 +86,55 @@ def _split(chain: tuple) -> Tuple[tuple, Optional[tuple], tuple]:
     return chain, None, ()
 
 
-def apply(chain: tuple, rgb: np.ndarray, out_dtype=np.float32, threads: int = 0) -> Tuple[np.ndarray, int]:
+def _runner(chain: tuple, engine: str):
+    """A function running ``chain`` on float pixels shaped (n, 3), or None for an empty chain."""
+    if not chain:
+        return None
+    if engine == "numpy":
+        return lambda x: backend.run(chain, x, workers=1)
+    import PyOpenColorIO as ocio
+    from .targets import ctf
+    cpu = ocio.Config.CreateRaw().getProcessor(ctf.to_ocio(chain)).getOptimizedCPUProcessor(
+        ocio.OPTIMIZATION_DEFAULT)
+
+    def run(x: np.ndarray) -> np.ndarray:
+        y = np.array(x, dtype=np.float32, order="C")
+        cpu.apply(ocio.PackedImageDesc(y, len(y), 1, 3))
+        return y
+    return run
+
+
+def apply(chain: tuple, rgb: np.ndarray, out_dtype=np.float32, threads: int = 0,
+          engine: str = "numpy") -> Tuple[np.ndarray, int]:
     """Run ``chain`` on an (H, W, 3) image in bands of rows.
 
-    Returns the result in ``out_dtype`` and the number of pixels the gamut compression changed.
+    ``engine``: ``numpy`` (the reference backend, float64) or ``ocio`` (the same chain compiled
+    by :func:`aceskit.targets.ctf.to_ocio` and run by OpenColorIO's CPU processor in float32).
+    Returns the result in ``out_dtype`` and the number of pixels the gamut compression changed
+    (a channel by more than :data:`CHANGE_TOL` times the pixel's largest magnitude, at least 1e-3).
     """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
     h, w, _ = rgb.shape
     out = np.empty((h, w, 3), dtype=out_dtype)
-    pre, gc, post = _split(chain)
+    pre, gc, post = (_runner(part, engine) if part else None for part in _split(chain))
+    dtype = np.float64 if engine == "numpy" else np.float32
     rows = max(1, BAND_PIXELS // max(w, 1))
     changed = [0] * ((h + rows - 1) // rows)
 
     def band(i: int) -> None:
         y0, y1 = i * rows, min(h, (i + 1) * rows)
-        x = rgb[y0:y1].reshape(-1, 3).astype(np.float64)
-        x = backend.run(pre, x, workers=1) if pre else x
+        x = rgb[y0:y1].reshape(-1, 3).astype(dtype)
+        x = pre(x) if pre else x
         if gc is not None:
-            y = backend.run(gc, x, workers=1)
-            ne = (y != x) & (x == x)  # NaN stays NaN: not a change
-            changed[i] = int(np.count_nonzero(ne[:, 0] | ne[:, 1] | ne[:, 2]))
-            x = backend.run(post, y, workers=1) if post else y
+            y = gc(x)
+            with np.errstate(invalid="ignore"):  # changed beyond float32 rounding; NaN never counts
+                diff = np.abs(y - x)
+                big = np.abs(x)
+                scale = CHANGE_TOL * np.maximum(np.maximum(big[:, 0], big[:, 1]), np.maximum(big[:, 2], 1e-3))
+                changed[i] = int(np.count_nonzero(np.maximum(np.maximum(diff[:, 0], diff[:, 1]), diff[:, 2])
+                                                  > scale))
+            x = post(y) if post else y
         out[y0:y1] = x.reshape(y1 - y0, w, 3)
 
     n = len(changed)
@@ -142,7 +176,7 @@ def process_frame(src: str, dst: str, job: Job, frame: Optional[int] = None) -> 
             image = exr.read(src, colorspace=job.src, force=job.src is not None)
             report.update({"from": image.colorspace, "from_source": image.colorspace_source})
             chain = build_chain(image.colorspace, job.dst, job.rgc_params(), job.inverse)
-            result, changed = apply(chain, image.rgb, np.float32, job.threads)
+            result, changed = apply(chain, image.rgb, np.float32, job.threads, job.engine)
             image = image.with_rgb(result, colorspace=job.dst)  # drops the input pixels
             del result
             written = exr.write(dst, image, image.colorspace, compression=job.compression,

@@ -29,7 +29,7 @@ def _farm_argv(args) -> list[str]:
     for flag, value in (("--from", args.src), ("--to", args.dst), ("--rgc", args.rgc),
                         ("--power", args.power), ("--compression", args.compression),
                         ("--clip", args.clip), ("--template", args.template), ("--export-mode", args.export_mode),
-                        ("--workers", args.workers)):
+                        ("--workers", args.workers), ("--engine", args.engine)):
         if value is not None:
             argv += [flag, str(value)]
     for flag, values in (("--limit", args.limit), ("--threshold", args.threshold)):

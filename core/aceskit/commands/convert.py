@@ -15,7 +15,7 @@ from typing import Optional
 
 from .. import rgc, spaces
 from ..cli import CommandError, add_command
-from ..pipeline import RGC_MODES, Job, check_paths, process_frame
+from ..pipeline import ENGINES, RGC_MODES, Job, check_paths, process_frame
 
 DWA = ("dwaa", "dwab")
 
@@ -44,6 +44,9 @@ def add_job_options(p) -> None:
     p.add_argument("--compression", default="dwab:45", metavar="NAME[:LEVEL]",
                    help="output compression, e.g. dwab:45 (default), zip, piz, none")
     p.add_argument("--float", dest="half", action="store_false", help="write 32-bit float instead of half")
+    p.add_argument("--engine", choices=ENGINES, default="numpy",
+                   help="pixel engine: numpy (the reference, default) or ocio (the same op chain compiled to "
+                        "OpenColorIO by aceskit's CTF backend; faster, float32)")
     g = p.add_argument_group("project policy (decides whether the RGC is baked and the AMF 'applied' flag)")
     g.add_argument("--project", metavar="FILE", help="aceskit project file (JSON)")
     g.add_argument("--clip", metavar="NAME", help="clip name: its override in the project, and the AMF clip name")
@@ -122,7 +125,7 @@ def job_from_args(args) -> tuple[Job, Tracking]:
         mode = ("parametric" if mode == "parametric" else "reference") if baked else "off"
     name, level = parse_compression(args.compression)
     job = Job(dst=args.dst, src=args.src, rgc=mode, params=params, inverse=bool(args.inverse),
-              compression=name, dwa_level=level, half=args.half)
+              compression=name, dwa_level=level, half=args.half, engine=args.engine)
     if args.inverse and mode == "off":
         raise CommandError("--inverse needs --rgc reference or parametric")
     p = job.rgc_params()
