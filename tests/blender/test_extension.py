@@ -280,3 +280,19 @@ def test_animation_gets_one_sequence_amf(bpy, plate_scene):
     doc = amf.read(str(path))
     assert doc.rgc_applied is True
     assert doc.clip["sequence"] == ("shot_####.exr", "#", 1, 3)
+
+
+def test_menus_panel_and_disable_enable(bpy, installed):
+    import addon_utils
+    module = "bl_ext.user_default.aceskit"
+    draws = bpy.types.NODE_MT_category_compositor_color._dyn_ui_initialize()
+    assert any(getattr(f, "__module__", "") == module for f in draws)
+    assert hasattr(bpy.types, "NODE_PT_aceskit") and hasattr(bpy.types, "NODE_MT_aceskit")
+    addon_utils.disable(module, default_set=True)
+    try:
+        assert not hasattr(bpy.types, "NODE_PT_aceskit")
+        assert "aceskit" not in bpy.types.Scene.bl_rna.properties
+        assert not any(getattr(f, "__module__", "") == module for f in bpy.app.handlers.render_complete)
+    finally:
+        addon_utils.enable(module, default_set=True)
+    assert "aceskit" in bpy.types.Scene.bl_rna.properties and hasattr(bpy.types, "NODE_PT_aceskit")
