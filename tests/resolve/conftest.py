@@ -6,7 +6,7 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-for p in (HERE, ROOT / "tests", ROOT / "hosts" / "resolve" / "scripts"):
+for p in (HERE, ROOT / "tests", ROOT / "hosts" / "resolve" / "lib"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
@@ -17,3 +17,26 @@ DCTL_DIR = ROOT / "hosts" / "resolve" / "dctl"
 def compiler(tmp_path_factory):
     from dctlrun import Compiler
     return Compiler(tmp_path_factory.mktemp("dctl_build"), workers=max(2, os.cpu_count() or 2))
+
+SCRIPTS_DIR = ROOT / "hosts" / "resolve" / "scripts"
+
+
+def load_script(name: str):
+    """Import a menu script (file names contain spaces) as a module."""
+    import importlib.util
+    path = SCRIPTS_DIR / f"aceskit {name}.py"
+    spec = importlib.util.spec_from_file_location(f"resolve_script_{name.replace(' ', '_')}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def lut_root(tmp_path):
+    """A Resolve LUT folder with the shipped DCTLs installed under aceskit/ and a foreign LUT."""
+    import shutil
+    root = tmp_path / "LUT"
+    shutil.copytree(DCTL_DIR, root / "aceskit")
+    (root / "Film Looks").mkdir()
+    (root / "Film Looks" / "look.cube").write_text("LUT_3D_SIZE 2\n")
+    return root

@@ -1,0 +1,85 @@
+"""``aceskit install resolve --prefix``: install, idempotent re-install, uninstall."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import DCTL_DIR, ROOT, SCRIPTS_DIR
+
+
+@pytest.fixture(scope="module")
+def installer():
+    spec = importlib.util.spec_from_file_location("aceskit_installer_resolve", ROOT / "installers" / "resolve.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def tree(path):
+    return {p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()}
+
+
+def test_install_reinstall_uninstall(installer, tmp_path):
+    prefix = tmp_path / "root"
+    assert installer.main(["--prefix", str(prefix)]) == 0
+    t = installer.targets(prefix)
+    assert t["dctl"].name == "aceskit" and t["dctl"].parent.name == "LUT"
+    assert t["scripts"].parts[-3:] == ("Scripts", "Utility", "aceskit")
+    shipped = {p.relative_to(DCTL_DIR).as_posix() for p in DCTL_DIR.rglob("*.dctl")}
+    assert {k for k in tree(t["dctl"]) if k.endswith(".dctl")} == shipped
+    assert {p.name for p in t["scripts"].glob("*.py")} == {p.name for p in SCRIPTS_DIR.glob("*.py")}
+    config = json.loads((t["scripts"] / "aceskit_resolve.json").read_text())
+    assert config == {"paths": [str(t["python"])], "lut_root": str(t["dctl"].parent)}
+    assert (t["python"] / "aceskit" / "rgc.py").is_file() and (t["python"] / "aceskit_resolve.py").is_file()
+    # a LUT of another vendor next to ours survives everything
+    other = t["dctl"].parent / "Film Looks" / "look.cube"
+    other.parent.mkdir()
+    other.write_text("LUT_3D_SIZE 2\n")
+    first = {k: tree(v) for k, v in t.items()}
+    (t["dctl"] / "Baked" / "stale.dctl").write_text("// left from an old install")
+    assert installer.main(["--prefix", str(prefix)]) == 0
+    assert {k: tree(v) for k, v in t.items()} == first
+    assert installer.main(["--prefix", str(prefix), "--uninstall"]) == 0
+    assert not any(v.exists() for v in t.values())
+    assert other.read_text() == "LUT_3D_SIZE 2\n"
+    assert installer.main(["--prefix", str(prefix), "--uninstall"]) == 0     # nothing left: still fine
+
+
+def test_foreign_folder_is_never_replaced(installer, tmp_path, capsys):
+    prefix = tmp_path / "root"
+    foreign = installer.targets(prefix)["dctl"]
+    foreign.mkdir(parents=True)
+    (foreign / "mine.dctl").write_text("// a user's own aceskit folder")
+    assert installer.main(["--prefix", str(prefix)]) == 1
+    assert "is not an aceskit install" in capsys.readouterr().err
+    assert (foreign / "mine.dctl").exists()
+    assert installer.main(["--prefix", str(prefix), "--uninstall"]) == 1
+    assert (foreign / "mine.dctl").exists()
+
+
+def test_installed_script_bootstraps_from_its_config(installer, tmp_path):
+    """The installed copy imports aceskit from the private payload, not from this checkout."""
+    prefix = tmp_path / "root"
+    installer.main(["--prefix", str(prefix)])
+    script = installer.targets(prefix)["scripts"] / "aceskit Clip RGC On.py"
+    code = ("import runpy, sys; "
+            f"ns = runpy.run_path({str(script)!r}, run_name='probe'); "
+            "import aceskit, aceskit_resolve, os; print(aceskit.__file__); print(os.environ['ACESKIT_RESOLVE_LUT_ROOT'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                         env={"PATH": "", "PYTHONPATH": ""})
+    lines = out.stdout.split()
+    assert out.returncode == 0, out.stderr
+    assert lines[0].startswith(str(installer.targets(prefix)["python"]))
+    assert lines[1] == str(installer.targets(prefix)["dctl"].parent)
+
+
+def test_cli_entry_point(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "aceskit.cli", "install", "resolve", "--prefix", str(tmp_path)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "Workspace > Scripts > aceskit" in out.stdout
