@@ -16,14 +16,12 @@ PyOpenColorIO, imported on first use.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
-from .. import expr as E
+from .. import expr as E, fileio
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 from ..transfer import itu
 
@@ -159,14 +157,4 @@ def write(chain: Sequence, path, *, description: str = "", transform_id: str = "
     path = Path(path)
     if path.suffix.lower() != ".ctf":
         raise ValueError(f"CTF output path must end in .ctf, got {str(path)!r}")
-    text = to_string(chain, description=description, transform_id=transform_id)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return fileio.write_text(path, to_string(chain, description=description, transform_id=transform_id))

@@ -1,0 +1,37 @@
+"""Atomic writes: whole files or nothing, ordinary permissions, no leftovers."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from aceskit import fileio
+
+
+def test_write_replaces_atomically_with_umask_permissions(tmp_path):
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    fileio.write_text(target, "new")
+    assert target.read_text() == "new"
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_failure_keeps_the_old_file_and_leaves_nothing(tmp_path):
+    target = tmp_path / "b.bin"
+    target.write_bytes(b"keep")
+    with pytest.raises(RuntimeError):
+        with fileio.atomic_path(target) as tmp:
+            open(tmp, "wb").write(b"half")
+            raise RuntimeError("interrupted")
+    assert target.read_bytes() == b"keep"
+    assert [p.name for p in tmp_path.iterdir()] == ["b.bin"]
+
+
+def test_missing_folder_is_a_clear_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        fileio.write_text(tmp_path / "nope" / "c.txt", "x")
