@@ -151,8 +151,8 @@ def evaluate(tree: Node, lookup: Callable[[str], Value], dtype=np.float32) -> Va
         if n.kind == "num":
             return t(n.value)
         if n.kind == "name":
-            return t(lookup(str(n.value))) if np.isscalar(lookup(str(n.value))) else \
-                np.asarray(lookup(str(n.value)), dtype=dtype)
+            v = lookup(str(n.value))
+            return t(v) if np.isscalar(v) else np.asarray(v, dtype=dtype)
         if n.kind == "call":
             # libm's float functions (glibc >= 2.28 expf/logf/powf) are correctly rounded: compute in
             # double and round once (numpy's own float32 loops may be off by an ulp)
