@@ -67,9 +67,9 @@ def build_wheel(dest: Path) -> Path:
     """An aceskit wheel built from this checkout (no dependencies bundled)."""
     base = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dest)]
     try:
-        _run(base + ["--no-build-isolation", str(ROOT)], "building the aceskit wheel")
-    except InstallError:
         _run(base + [str(ROOT)], "building the aceskit wheel")
+    except InstallError:  # offline: build with the setuptools and wheel already installed
+        _run(base + ["--no-build-isolation", str(ROOT)], "building the aceskit wheel")
     wheels = sorted(dest.glob("aceskit-*.whl"))
     if not wheels:
         raise InstallError(f"pip did not produce an aceskit wheel in {dest}")

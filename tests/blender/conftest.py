@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -21,20 +20,19 @@ except ImportError:
     sys.path.insert(0, str(ROOT / "core"))
 sys.path.insert(0, str(ROOT / "tests"))  # hostcheck
 
-_USER = tempfile.mkdtemp(prefix="aceskit-blender-user-")
-os.environ["BLENDER_USER_RESOURCES"] = _USER
 
 
 @pytest.fixture(scope="session")
-def bpy():
+def user_resources(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("blender-user")
+
+
+@pytest.fixture(scope="session")
+def bpy(user_resources):
+    os.environ["BLENDER_USER_RESOURCES"] = str(user_resources)  # read when bpy starts
     import bpy as _bpy
     _bpy.ops.wm.read_factory_settings(use_empty=True)
     return _bpy
-
-
-@pytest.fixture(scope="session")
-def user_resources() -> Path:
-    return Path(_USER)
 
 
 class Compositor:
