@@ -233,3 +233,11 @@ def test_classify_zones():
     p = rgc.REFERENCE
     ap1 = np.array([[1.0, 0.5, 0.5], [1.0, 1 - 0.9, 1.0], [1.0, 1 - 1.3, 1.0], [1.0, 1.0, 1 - 1.4]])
     np.testing.assert_array_equal(rgc.classify(ap1, p), [[0, 0, 0], [0, 1, 0], [0, 2, 0], [0, 0, 2]])
+
+
+def test_backend_counts_the_pixels_the_rgc_changed(image):
+    stats: dict = {}
+    from aceskit.targets import numpy as backend
+    out = backend.run(rgc.chain(), image, stats=stats)
+    changed = np.count_nonzero(np.any(out != image, axis=-1))
+    assert stats["rgc_changed"] == changed > 0

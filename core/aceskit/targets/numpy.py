@@ -98,8 +98,16 @@ def _inverse_pair(a, b) -> bool:
     return False
 
 
-def _gamut_compress(chain: Sequence, i: int, p: np.ndarray, env) -> tuple:
-    """Run the compression at ``chain[i]`` or the sandwich starting there; returns (planes, next index)."""
+def _changed(before: np.ndarray, after: np.ndarray) -> int:
+    """Pixels (columns) whose value changed; NaN staying NaN is no change."""
+    with np.errstate(invalid="ignore"):
+        diff = (after != before) & ~(np.isnan(after) & np.isnan(before))
+    return int(np.count_nonzero(diff.any(axis=0)))
+
+
+def _gamut_compress(chain: Sequence, i: int, p: np.ndarray, env, counts: list) -> tuple:
+    """Run the compression at ``chain[i]`` or the sandwich starting there; returns (planes, next index).
+    The number of pixels the compression changed is appended to ``counts``."""
     sandwich = not isinstance(chain[i], GamutCompress)
     gc = chain[i + 1] if sandwich else chain[i]
     if sandwich and isinstance(chain[i], Matrix):
@@ -111,17 +119,21 @@ def _gamut_compress(chain: Sequence, i: int, p: np.ndarray, env) -> tuple:
     need = _needs(gc, probe, env)
     cols = need.any(axis=0)
     if not sandwich:
-        return _compress(gc, ap1, need, env), i + 1
+        out = _compress(gc, ap1, need, env)
+        counts.append(_changed(ap1[:, cols], out[:, cols]))
+        return out, i + 1
     out = p.copy()
     if cols.any():
         sub = ap1[:, cols] if ap1 is not None else apply_op(chain[i], p[:, cols].astype(np.float64), env)
-        done = apply_op(chain[i + 2], _compress(gc, sub, need[:, cols], env), env)
+        compressed = _compress(gc, sub, need[:, cols], env)
+        counts.append(_changed(sub, compressed))
+        done = apply_op(chain[i + 2], compressed, env)
         out = out.astype(np.float64) if out.dtype != np.float64 else out
         out[:, cols] = done
     return out, i + 3
 
 
-def _run_chunk(chain: Sequence, p: np.ndarray, env) -> np.ndarray:
+def _run_chunk(chain: Sequence, p: np.ndarray, env, counts: list) -> np.ndarray:
     """Run the chain on planar pixels; ``p`` keeps the caller's precision until an op needs float64."""
     i = 0
     while i < len(chain):
@@ -129,15 +141,19 @@ def _run_chunk(chain: Sequence, p: np.ndarray, env) -> np.ndarray:
         sandwich = (i + 2 < len(chain) and isinstance(chain[i + 1], GamutCompress)
                     and _inverse_pair(op, chain[i + 2]))
         if sandwich or isinstance(op, GamutCompress):
-            p, i = _gamut_compress(chain, i, p, env)
+            p, i = _gamut_compress(chain, i, p, env, counts)
             continue
         p = apply_op(op, p.astype(np.float64, copy=False), env)
         i += 1
     return p
 
 
-def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Mapping[str, float]] = None):
-    """Apply ``chain`` to RGB values shaped (..., 3); float dtypes are preserved (others give float64)."""
+def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Mapping[str, float]] = None,
+        stats: Optional[dict] = None):
+    """Apply ``chain`` to RGB values shaped (..., 3); float dtypes are preserved (others give float64).
+
+    ``stats``, if given, receives ``rgc_changed``: the number of pixels a gamut compression changed.
+    """
     arr = np.asarray(rgb)
     if arr.ndim == 0 or arr.shape[-1] != 3:
         raise ValueError(f"RGB values must have shape (..., 3), got {arr.shape}")
@@ -149,13 +165,14 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
     flat = arr.reshape(-1, 3)
     out = np.empty(flat.shape, dtype=out_dtype)
     n = len(flat)
+    counts: list = []  # list.append is atomic across threads
 
     def work(start: int) -> None:
         stop = min(start + CHUNK, n)
         planes = np.empty((3, stop - start), dtype=work_dtype)
         for k in range(3):  # column by column: much faster than one strided transpose
             planes[k] = flat[start:stop, k]
-        result = _run_chunk(chain, planes, env)
+        result = _run_chunk(chain, planes, env, counts)
         for k in range(3):
             out[start:stop, k] = result[k]
 
@@ -167,4 +184,6 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
     else:
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(work, starts))
+    if stats is not None:
+        stats["rgc_changed"] = stats.get("rgc_changed", 0) + sum(counts)
     return out.reshape(arr.shape)
