@@ -55,3 +55,17 @@ def test_refresh_keeps_the_datablock(bpy, groups):
     backend.ensure_groups(bpy, [backend.RGC_REFERENCE])
     after = bpy.data.node_groups[backend.RGC_REFERENCE]
     assert after == before and len(after.nodes) == count
+
+
+def test_refresh_keeps_values_set_on_group_nodes(bpy, groups):
+    tree = bpy.data.node_groups.new("refresh-probe", "CompositorNodeTree")
+    try:
+        node = tree.nodes.new("CompositorNodeGroup")
+        node.node_tree = bpy.data.node_groups[backend.RGC_PARAMETRIC]
+        node.inputs["Limit Yellow"].default_value = 1.5
+        node.inputs[backend.WORKING_SPACE].default_value = "ACEScg"
+        backend.ensure_groups(bpy, [backend.RGC_PARAMETRIC])
+        assert node.inputs["Limit Yellow"].default_value == pytest.approx(1.5)
+        assert node.inputs[backend.WORKING_SPACE].default_value == "ACEScg"
+    finally:
+        bpy.data.node_groups.remove(tree)

@@ -316,6 +316,29 @@ def _depths(net: Net) -> List[int]:
     return depth
 
 
+def _interface(group, spec: GroupSpec) -> dict:
+    """Set the group's sockets; kept (with the values users gave group nodes) when only
+    defaults or ranges change."""
+    face = group.interface
+    wanted = [("Image", "OUTPUT", "NodeSocketColor"), ("Image", "INPUT", "NodeSocketColor")] + [
+        (s.name, "INPUT", _SOCKET_TYPES[s.kind]) for s in spec.inputs]
+    have = [(i.name, i.in_out, i.socket_type) for i in face.items_tree if i.item_type == "SOCKET"]
+    if sorted(have) != sorted(wanted):
+        face.clear()
+        for name, in_out, kind in wanted:
+            face.new_socket(name, in_out=in_out, socket_type=kind)
+    items = {(i.name, i.in_out): i for i in face.items_tree if i.item_type == "SOCKET"}
+    items["Image", "INPUT"].default_value = (0.0, 0.0, 0.0, 1.0)
+    for s in spec.inputs:
+        item = items[s.name, "INPUT"]
+        item.description = s.description
+        if s.kind == "FLOAT":
+            item.min_value, item.max_value, item.default_value = s.min, s.max, s.default
+        elif s.kind == "BOOL":
+            item.default_value = bool(s.default)
+    return {s.name: items[s.name, "INPUT"] for s in spec.inputs}
+
+
 def build(spec: GroupSpec, bpy=None):
     """Create or refresh ``bpy.data.node_groups[spec.name]`` (a compositor node group)."""
     if bpy is None:
@@ -326,22 +349,9 @@ def build(spec: GroupSpec, bpy=None):
     if group is None:
         group = bpy.data.node_groups.new(spec.name, "CompositorNodeTree")
     group.nodes.clear()
-    group.interface.clear()
     group.description = spec.description
     group[TAG] = fingerprint(spec)
-    face = group.interface
-    face.new_socket("Image", in_out="OUTPUT", socket_type="NodeSocketColor")
-    image = face.new_socket("Image", in_out="INPUT", socket_type="NodeSocketColor")
-    image.default_value = (0.0, 0.0, 0.0, 1.0)
-    items = {}
-    for s in spec.inputs:
-        item = face.new_socket(s.name, in_out="INPUT", socket_type=_SOCKET_TYPES[s.kind], description=s.description)
-        if s.kind == "FLOAT":
-            item.default_value, item.min_value, item.max_value = s.default, s.min, s.max
-        elif s.kind == "BOOL":
-            item.default_value = bool(s.default)
-        items[s.name] = item
-
+    items = _interface(group, spec)
     nodes, links = group.nodes, group.links
     depth = _depths(spec.net)
     width = max(depth, default=0) + 3
