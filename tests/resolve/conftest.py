@@ -10,25 +10,13 @@ for p in (HERE, ROOT / "tests", ROOT / "hosts" / "resolve" / "lib"):
     if str(p) not in sys.path:
         sys.path.insert(0, str(p))
 
-DCTL_DIR = ROOT / "hosts" / "resolve" / "dctl"
+from resolvetest import DCTL_DIR  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def compiler(tmp_path_factory):
     from dctlrun import Compiler
     return Compiler(tmp_path_factory.mktemp("dctl_build"), workers=max(2, os.cpu_count() or 2))
-
-SCRIPTS_DIR = ROOT / "hosts" / "resolve" / "scripts"
-
-
-def load_script(name: str):
-    """Import a menu script (file names contain spaces) as a module."""
-    import importlib.util
-    path = SCRIPTS_DIR / f"aceskit {name}.py"
-    spec = importlib.util.spec_from_file_location(f"resolve_script_{name.replace(' ', '_')}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from aceskit import rgc
 from aceskit.targets import dctl
-from conftest import DCTL_DIR
+from resolvetest import DCTL_DIR
 from dctl_lint import lint
 
 SHIPPED = sorted(DCTL_DIR.rglob("*.dctl"))

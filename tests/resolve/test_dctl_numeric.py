@@ -9,7 +9,7 @@ import hostcheck
 from aceskit import rgc, spaces, testimage
 from aceskit.convert import convert
 from aceskit.targets import dctl
-from conftest import DCTL_DIR
+from resolvetest import DCTL_DIR
 from rgccheck import check_rgc
 
 SPACES = [s for _, _, s in dctl.WORKING_SPACES]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 
-from conftest import DCTL_DIR, ROOT
+from resolvetest import DCTL_DIR, ROOT
 
 
 def _generator():

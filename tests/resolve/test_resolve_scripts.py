@@ -8,7 +8,7 @@ import aceskit_resolve as ar
 import fake_resolve
 from aceskit import amf, rgc
 from aceskit.targets import dctl
-from conftest import load_script
+from resolvetest import load_script
 from dctl_lint import lint
 
 ON = "ACES reference gamut compress"

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import DCTL_DIR, ROOT, SCRIPTS_DIR
+from resolvetest import DCTL_DIR, ROOT, SCRIPTS_DIR
 
 
 @pytest.fixture(scope="module")
