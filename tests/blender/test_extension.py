@@ -296,3 +296,20 @@ def test_menus_panel_and_disable_enable(bpy, installed):
     finally:
         addon_utils.enable(module, default_set=True)
     assert "aceskit" in bpy.types.Scene.bl_rna.properties and hasattr(bpy.types, "NODE_PT_aceskit")
+
+
+def test_opening_a_file_tags_images_and_refreshes_stale_groups(bpy, installed, tmp_path):
+    img = bpy.data.images.load(str(write_exr(tmp_path / "plate_ap1.exr", np.full(48, 0.18), chromaticities=AP1)))
+    img.use_fake_user = True
+    assert img.colorspace_settings.name != "ACEScg"
+    stale = bpy.data.node_groups[backend.RGC_REFERENCE]
+    count = len(stale.nodes)
+    stale.nodes.clear()
+    stale[backend.TAG] = "from an older aceskit"
+    blend = tmp_path / "shot.blend"
+    bpy.ops.wm.save_as_mainfile(filepath=str(blend))
+    bpy.ops.wm.open_mainfile(filepath=str(blend))
+    assert bpy.data.images["plate_ap1.exr"].colorspace_settings.name == "ACEScg"
+    assert bpy.data.images["plate_ap1.exr"].aceskit.source == "chromaticities"
+    assert len(bpy.data.node_groups[backend.RGC_REFERENCE].nodes) == count
+    assert set(backend.group_names()) <= set(bpy.data.node_groups.keys())
