@@ -55,6 +55,7 @@ def run(width: int, height: int, repeat: int) -> dict:
         direct[...] = buf
 
     cores = os.cpu_count() or 1
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     preview.processor(DISPLAY, VIEW, config=CONFIG)  # load the config outside the timing
     t_ocio = best(ocio_single, repeat)
     t_one = best(lambda: preview.display_values(frame, DISPLAY, VIEW, 1, config=CONFIG), repeat)
@@ -63,7 +64,7 @@ def run(width: int, height: int, repeat: int) -> dict:
     same = bool(np.array_equal(preview.display_values(frame, DISPLAY, VIEW, cores, config=CONFIG), direct))
     return {"size": f"{width}x{height}", "cores": cores, "repeat": repeat, "identical": same,
             "ocio_single_call_s": t_ocio, "aceskit_1_thread_s": t_one, "aceskit_threaded_s": t_all,
-            "aceskit_render_uint8_s": t_png, "speedup": t_ocio / t_all,
+            "aceskit_render_uint8_s": t_png, "speedup": t_ocio / t_all, "load_average_1min": load,
             "machine": f"{platform.processor() or platform.machine()}, {cores} logical cores, {platform.system()}",
             "versions": f"OpenColorIO {ocio.__version__}, numpy {np.__version__}, Python {platform.python_version()}"}
 
@@ -82,7 +83,8 @@ def section(r: dict) -> str:
     lines += [f"| {name} | {t:.2f} s | {mpix / t:.1f} |" for name, t in rows]
     lines += ["", f"Threaded aceskit against a single OpenColorIO call: **{r['speedup']:.2f}x**; the threaded "
               f"result is {'bit-identical to' if r['identical'] else 'DIFFERENT from'} OpenColorIO's. "
-              f"Machine: {r['machine']}; {r['versions']}.", ""]
+              f"Machine: {r['machine']} (1-minute load average {r['load_average_1min']:.1f} when the run "
+              f"started: other processes shared the cores); {r['versions']}.", ""]
     return "\n".join(lines)
 
 
