@@ -233,3 +233,14 @@ def test_export_outside_aces_is_refused(lut_root, tmp_path, capsys):
     assert ar.run(lambda res: load_script("Export").main(res, target_dir=tmp_path), r) == 1
     assert "switch to ACES first" in capsys.readouterr().out
     assert project_of(r).jobs == {}
+
+
+def test_baked_names_tell_parameter_sets_apart_and_stale_files_are_rewritten(aces_project, lut_root):
+    a = rgc.RGCParams(limit=(1.2, 1.4, 1.1), threshold=(0.7, 0.9, 0.6), power=1.5)
+    b = rgc.RGCParams(limit=(1.20001, 1.4, 1.1), threshold=(0.7, 0.9, 0.6), power=1.5)
+    assert dctl.baked_name(a) != dctl.baked_name(b)
+    stale = lut_root / "aceskit" / "Baked" / dctl.baked_name(inverse=True)
+    stale.write_text("// edited by hand")
+    select(aces_project, "A001C003")
+    load_script("Clip RGC Off").main(aces_project, lut_dir=lut_root)
+    assert stale.read_text() == dctl.baked(inverse=True).source()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple, Optional, Sequence
+from typing import NamedTuple, Optional, Sequence
 
 import numpy as np
 
@@ -120,7 +120,7 @@ def compile_exprs(outputs: Sequence[E.Expr], names: dict, indent: str = "    ") 
     lines: list[str] = []
     code: dict[int, str] = {}
     types: dict[int, bool] = {}
-    seen: dict[tuple, str] = {}      # structurally equal nodes share one temporary
+    seen: dict[str, str] = {}        # structurally equal nodes share one temporary
     for node in E.toposort(outputs):
         a = [code[id(x)] for x in node.args]
         types[id(node)] = _is_bool(node, types)
@@ -202,9 +202,9 @@ class Program:
         if self.switch is not None and len(self.chains) != len(self.switch.options):
             raise ValueError("the switch combo needs one chain per option")
         functions: dict[str, str] = {}      # body text (with a placeholder name) -> name
-        calls: list[list[str]] = []
+        calls: list[list[tuple[str, str]]] = []
         for chain in self.chains:
-            seq = []
+            seq: list[tuple[str, str]] = []
             for op in chain:
                 text = op_function(op, "@")
                 if text not in functions:
@@ -283,8 +283,7 @@ def baked(params: Optional[rgc.RGCParams] = None, *, inverse: bool = False, spac
 def baked_name(params: Optional[rgc.RGCParams] = None, *, inverse: bool = False, space: str = "ACEScct") -> str:
     """A file name that identifies a baked DCTL's parameters, direction and space."""
     p = params or rgc.REFERENCE
-    tag = "reference" if p.is_reference else "_".join(("%.4f" % v).rstrip("0").rstrip(".").replace(".", "p")
-                                                      for v in p.values().values())
+    tag = "reference" if p.is_reference else "_".join(("%.9g" % v).replace(".", "p") for v in p.values().values())
     space_tag = {s: lab for _, lab, s in WORKING_SPACES}[space]
     return f"aceskit RGC {'Inverse' if inverse else 'Forward'} {space_tag} {tag}.dctl"
 

@@ -137,7 +137,7 @@ def policy_project(project, timeline) -> policy.Project:
 # -- the clip node -------------------------------------------------------------------------------
 
 def _is_ours(lut: Optional[str]) -> bool:
-    return bool(lut) and PurePath(lut.replace("\\", "/")).parts[:1] == (LUT_SUBDIR,)
+    return PurePath((lut or "").replace("\\", "/")).parts[:1] == (LUT_SUBDIR,)
 
 
 def rgc_node(graph) -> int:
@@ -156,10 +156,11 @@ def ensure_baked(lut_dir: Path, params: rgc.RGCParams, inverse: bool, space: str
     """The LUT-relative path of a baked RGC DCTL, written (atomically) if it is missing."""
     name = dctl.baked_name(params, inverse=inverse, space=space)
     path = Path(lut_dir) / LUT_SUBDIR / "Baked" / name
-    if not path.exists():
+    text = dctl.baked(params, inverse=inverse, space=space).source()
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(dctl.baked(params, inverse=inverse, space=space).source(), encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     return f"{LUT_SUBDIR}/Baked/{name}"
 
