@@ -101,6 +101,13 @@ def test_camera_gamut_from_history(tmp_path, image):
     assert png_size(tmp_path / "c.png") == (800, 450)
 
 
+def test_matplotlib_is_imported_lazily():
+    import subprocess
+    import sys
+    code = "import sys, aceskit.plot, aceskit.commands.plot; print('matplotlib' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
 def test_bad_arguments(tmp_path, image, capsys):
     with pytest.raises(ValueError, match="kind must be one of"):
         plot.figure(image, "histogram")

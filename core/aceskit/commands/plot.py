@@ -18,6 +18,10 @@ def run(args) -> int:
     image = exr.read(args.input, colorspace=args.src)
     cameras = plot.camera_history(image.colorspace) + [c for c in args.camera or []]
     aces = convert(image.rgb, image.colorspace, "ACES2065-1")
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise CommandError("aceskit plot needs matplotlib: pip install 'aceskit[plot]'") from None
     fig = plot.figure(aces, args.kind, size=(args.width, args.height), cameras=cameras,
                       title=f"{Path(args.input).name} ({image.colorspace})")
     plot.save(fig, args.output)
