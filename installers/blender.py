@@ -113,10 +113,10 @@ def build(zip_path: Path, blender: Optional[str] = None) -> Path:
         if tool is not None:
             _run([sys.executable, str(tool), "build", "--source-dir", str(src), "--output-dir", str(out)],
                  "blender_ext.py build")
-            built = sorted(out.glob("*.zip"))
-            if len(built) != 1:
-                raise InstallError(f"blender_ext.py build made {len(built)} zip files, expected one")
-            built = built[0]
+            made = sorted(out.glob("*.zip"))
+            if len(made) != 1:
+                raise InstallError(f"blender_ext.py build made {len(made)} zip files, expected one")
+            built = made[0]
             _run([sys.executable, str(tool), "validate", str(built)], "blender_ext.py validate")
         else:
             built = out / f"{EXTENSION_ID}-{aceskit_version()}.zip"

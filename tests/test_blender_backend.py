@@ -61,7 +61,7 @@ def simulate(net: backend.Net, rgb, inputs: dict | None = None, variant: str | N
 
     def value(v):
         if isinstance(v, backend.N):
-            return vals[v.index]
+            return vals[v.node]
         if isinstance(v, backend.In):
             return env[v.name]
         return F(v)

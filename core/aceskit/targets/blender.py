@@ -22,9 +22,10 @@ the numpy reference's answers anyway:
 
 from __future__ import annotations
 
+import importlib
 import math
 from dataclasses import dataclass, field
-from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, Union
 
 from .. import expr as E
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
@@ -34,8 +35,8 @@ BIG = 3.4e38
 
 
 class N(NamedTuple):
-    """Output of node ``index`` of a :class:`Net`."""
-    index: int
+    """Output of node number ``node`` of a :class:`Net`."""
+    node: int
 
 
 class In(NamedTuple):
@@ -57,7 +58,7 @@ class Net:
 class _Compiler:
     def __init__(self):
         self.net = Net()
-        self._memo: Dict[tuple, Operand] = {}
+        self._memo: Dict[tuple, N] = {}
         self.label = ""
 
     # -- node emission with structural sharing -------------------------------
@@ -134,7 +135,7 @@ class _Compiler:
         return self.select(self.not_nan(a), self.math(name, a, b), b)
 
     # -- expressions -----------------------------------------------------------
-    def expr(self, outputs: Sequence[E.Expr], env: Dict[str, Operand]) -> List[Operand]:
+    def expr(self, outputs: Sequence[E.Expr], env: Mapping[str, Operand]) -> List[Operand]:
         vals: Dict[int, Operand] = {}
         for n in E.toposort(outputs):
             if n.op == "const":
@@ -173,7 +174,7 @@ class _Compiler:
         raise ValueError(f"the Blender backend has no translation for expression op {n.op!r}")
 
     # -- ops -------------------------------------------------------------------
-    def chain(self, chain: Sequence, rgb: Tuple[Operand, ...], params: Dict[str, Operand]):
+    def chain(self, chain: Sequence, rgb: Tuple[Operand, ...], params: Mapping[str, Operand]):
         for op in chain:
             self.label = getattr(op, "label", "") or type(op).__name__
             if isinstance(op, GamutCompress):
@@ -196,7 +197,7 @@ class _Compiler:
         return acc
 
 
-def compile_chains(chains: Dict[str, Sequence], params: Optional[Dict[str, str]] = None) -> Net:
+def compile_chains(chains: Mapping[str, Sequence], params: Optional[Mapping[str, str]] = None) -> Net:
     """Compile op chains (one per menu entry) reading channels ``In('r'|'g'|'b')``.
 
     ``params`` maps expression variables (``limit_c``, ``invert`` ...) to group input names.
@@ -312,7 +313,7 @@ TAG = "aceskit"  # custom property marking groups this backend made
 def _depths(net: Net) -> List[int]:
     depth: List[int] = []
     for _, args, _ in net.nodes:
-        depth.append(1 + max([depth[a.index] for a in args if isinstance(a, N)], default=0))
+        depth.append(1 + max([depth[a.node] for a in args if isinstance(a, N)], default=0))
     return depth
 
 
@@ -341,8 +342,7 @@ def _interface(group, spec: GroupSpec) -> dict:
 
 def build(spec: GroupSpec, bpy=None):
     """Create or refresh ``bpy.data.node_groups[spec.name]`` (a compositor node group)."""
-    if bpy is None:
-        import bpy
+    bpy = bpy or importlib.import_module("bpy")
     group = bpy.data.node_groups.get(spec.name)
     if group is not None and group.bl_idname != "CompositorNodeTree":
         raise ValueError(f"node group {spec.name!r} exists but is not a compositor group; rename it first")
@@ -367,7 +367,7 @@ def build(spec: GroupSpec, bpy=None):
         if isinstance(v, float):
             target.default_value = v
         elif isinstance(v, N):
-            links.new(made[v.index].outputs[0], target)
+            links.new(made[v.node].outputs[0], target)
         else:
             links.new(channels[v.name] if v.name in channels else g_in.outputs[v.name], target)
 
@@ -416,8 +416,7 @@ def ensure_groups(bpy=None, names: Optional[Sequence[str]] = None, force: bool =
     ``force=False`` leaves a group alone when it was built from the same network already (cheap
     enough to run whenever a file is opened); Blender needs a few seconds to build all groups.
     """
-    if bpy is None:
-        import bpy
+    bpy = bpy or importlib.import_module("bpy")
     wanted = list(group_names() if names is None else names)
     specs = [spec(n) for n in wanted]
     for sp in specs:
