@@ -183,6 +183,24 @@ def test_views_render_like_the_studio_configs(config, display, view, oracle):
     np.testing.assert_allclose(np.clip(ours, 0, 1), np.clip(ref, 0, 1), rtol=0, atol=1e-6)
 
 
+def test_openimageio_renders_with_the_written_file(written):
+    # another OpenColorIO consumer (OpenImageIO's own build) loads the file, its CTF tables and looks
+    oiio = pytest.importorskip("OpenImageIO")
+    path, cfg = written
+    img = testimage.rgc_validation_image(96, 54)
+    src = convert(img, "ACES2065-1", "S-Log2 S-Gamut").astype(np.float32)  # a space defined by a CTF table
+    buf = oiio.ImageBuf(oiio.ImageSpec(96, 54, 3, oiio.FLOAT))
+    buf.set_pixels(oiio.ROI(), src)
+    look = "ACES RGC (ARRI Wide Gamut 4)"
+    out = oiio.ImageBufAlgo.ociodisplay(buf, "sRGB - Display", "ACES 2.0 - SDR 100 nits (Rec.709)",
+                                        fromspace="S-Log2 S-Gamut", looks=look, colorconfig=str(path))
+    assert not out.has_error, out.geterror()
+    t = ocio.GroupTransform()
+    t.appendTransform(ocio.LookTransform("S-Log2 S-Gamut", "ACES2065-1", look))
+    t.appendTransform(ocio.DisplayViewTransform("ACES2065-1", "sRGB - Display", "ACES 2.0 - SDR 100 nits (Rec.709)"))
+    np.testing.assert_allclose(out.get_pixels(oiio.FLOAT), run(cfg.getProcessor(t), src), rtol=0, atol=1e-5)
+
+
 def test_every_display_has_aces_views(config):
     for display in config.getDisplays():
         views = list(config.getViews(display))
