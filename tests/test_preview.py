@@ -81,6 +81,15 @@ def test_bad_arguments(image):
         preview.render(image, bits=12)
     with pytest.raises(ValueError, match=r"\(height, width, 3\)"):
         preview.render(image[..., :2])
+    with pytest.raises(ValueError, match="at least one pixel"):
+        preview.png_bytes(preview.render(image[:0]))
+
+
+def test_nonfinite_pixels_render_to_valid_codes():
+    px = np.concatenate([testimage.nonfinite_pixels(), testimage.edge_case_pixels()]).reshape(1, -1, 3)
+    img = preview.render(px, threads=2)
+    assert img.shape == px.shape and img.dtype == np.uint8
+    assert np.all(img[0, 1] == 0)  # an all-NaN pixel shows black
 
 
 def read_png(path):

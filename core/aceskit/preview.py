@@ -185,6 +185,8 @@ def png_bytes(image: np.ndarray) -> bytes:
     if img.ndim != 3 or img.shape[-1] != 3 or img.dtype not in (np.uint8, np.uint16):
         raise ValueError(f"image must be (height, width, 3) uint8 or uint16, got {img.shape} {img.dtype}")
     h, w = img.shape[:2]
+    if h == 0 or w == 0:
+        raise ValueError(f"image must have at least one pixel, got {w}x{h}")
     depth = 8 if img.dtype == np.uint8 else 16
     raw = img.astype(">u2" if depth == 16 else np.uint8).reshape(h, -1).view(np.uint8).reshape(h, -1)
     data = np.concatenate([np.zeros((h, 1), dtype=np.uint8), raw], axis=1).tobytes()
