@@ -76,14 +76,28 @@ def test_parametric_defaults_are_the_reference():
     assert ctl["space"]["labels"][0] == "ACEScct" and ctl["space"]["args"][0] == "0"
 
 
+def test_gamut_compress_as_a_lut_is_the_reference(compiler, tmp_path):
+    """Run at its slider defaults (how a LUT slot runs it), the parametric DCTL computes exactly
+    what the forward ACEScct reference bake computes."""
+    copy = tmp_path / "defaults.dctl"      # a fresh library: no control has been set
+    copy.write_text((DCTL_DIR / "aceskit Gamut Compress.dctl").read_text())
+    x = inputs("ACEScct")
+    out = compiler.get(copy).run(x)
+    bake = compiler.get(DCTL_DIR / "Baked" / dctl.baked_name(inverse=False, space="ACEScct")).run(x)
+    assert np.array_equal(out, bake)
+    check_rgc(out, x, rgc.REFERENCE, False, "ACEScct")
+
+
+@pytest.mark.parametrize("index", range(len(hostcheck.PARAM_SETS)))
 @pytest.mark.parametrize("space,inverse", CASES)
-def test_nonfinite_pixels(compiler, space, inverse):
+def test_nonfinite_pixels(compiler, space, inverse, index):
     """NaN/Inf input: NaN where the core gives NaN, the same finite values elsewhere."""
+    params = hostcheck.PARAM_SETS[index]
     prog = compiler.get(DCTL_DIR / "aceskit Gamut Compress.dctl")
-    prog.set(space=SPACE_INDEX[space], invert=int(inverse), **rgc.REFERENCE.values())
+    prog.set(space=SPACE_INDEX[space], invert=int(inverse), **params.values())
     with np.errstate(all="ignore"):
         x = convert(testimage.nonfinite_pixels(), "ACES2065-1", space)
-        aim = rgc.compress(x, inverse=inverse, space=space)
+        aim = rgc.compress(x, params, inverse=inverse, space=space)
     out = prog.run(x)
     assert np.array_equal(np.isnan(out), np.isnan(aim))
     finite = np.isfinite(aim)

@@ -44,7 +44,8 @@ _LABEL = re.compile(r"^[A-Za-z0-9 .+-]+$")
 
 def literal(value: float) -> str:
     """A float32 C literal with the ``f`` suffix (the value rounded to float32 first)."""
-    v = float(np.float32(value))
+    with np.errstate(over="ignore"):
+        v = float(np.float32(value))
     if not math.isfinite(v):
         raise ValueError(f"a DCTL constant must be finite in float32, got {value!r}")
     text = "%.9g" % v
