@@ -69,6 +69,9 @@ def _call_args(code: str, start: int) -> list[str]:
 def lint(text: str) -> list[str]:
     """Problems found, one sentence each (empty when the DCTL follows the rules)."""
     problems = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.isascii():
+            problems.append(f"line {n} is not plain ASCII")
     code = strip_comments(text)
     for m in _UI.finditer(code):
         if m.group("semi"):
