@@ -219,6 +219,16 @@ def test_openjd_template_validates_and_its_tasks_run(tmp_path):
     task = [specs[1] if a == "{{Task.Param.Frames}}" else a for a in args]
     assert main(task + ["--quiet"]) == 0
     assert sorted(p.name for p in (tmp_path / "out").glob("*.exr")) == ["o.1004.exr", "o.1005.exr", "o.1006.exr"]
+    # the other tasks, then the Track step: every frame is skipped, the sequence AMF is written
+    for spec in (specs[0], specs[2]):
+        assert main([spec if a == "{{Task.Param.Frames}}" else a for a in args] + ["--quiet"]) == 0
+    track_args = template["steps"][1]["script"]["actions"]["onRun"]["args"]
+    assert main(track_args + ["--quiet"]) == 0
+    import xmlschema
+    from aceskit import amf
+    assert xmlschema.XMLSchema(amf.schema_path()).is_valid(str(tmp_path / "out/shot.amf"))
+    doc = amf.read(tmp_path / "out/shot.amf")
+    assert doc.rgc_applied is True and doc.clip["sequence"] == ("o.####.exr", "#", 1001, 1007)
 
 
 def test_sequence_amf_and_per_frame_amfs(tmp_path):

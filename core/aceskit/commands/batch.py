@@ -55,21 +55,38 @@ def emit_openjd(args, frames) -> int:
     return 0
 
 
+def _input_space(report: dict, src) -> str | None:
+    """The input space of a frame: from its report, from --from, or (frame skipped) from its header."""
+    if report.get("from") or src:
+        return report.get("from") or src
+    from .. import exr
+    try:
+        import OpenEXR
+        header = OpenEXR.File(report["input"], header_only=True).header()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return exr.resolve_colorspace(header)[0]
+    except Exception:
+        return None
+
+
 def _amfs(args, tracking, reports) -> None:
-    ok = [r for r in reports if r["status"] == "ok"]
-    if not ok:
+    """AMFs for the frames that exist (converted now or skipped as done by an earlier run)."""
+    done = [r for r in reports if r["status"] in ("ok", "skipped")]
+    if not done:
         return
     clip = args.clip or Path(batch.hash_pattern(args.output)).name.split("#")[0].rstrip("._") or "clip"
     if args.amf_per_frame:
-        for r in ok:
-            write_amf(str(Path(r["output"]).with_suffix(".amf")), clip, tracking, r["from"], file=r["output"])
+        for r in done:
+            write_amf(str(Path(r["output"]).with_suffix(".amf")), clip, tracking, _input_space(r, args.src),
+                      file=r["output"])
     if args.amf:
-        used = Counter(r["from"] for r in ok)
+        used = Counter(filter(None, (_input_space(r, args.src) for r in done)))
         if len(used) > 1:
             warnings.warn(f"the frames have different input spaces ({', '.join(used)}); the AMF records "
                           f"{used.most_common(1)[0][0]}")
         frames = [r["frame"] for r in reports]
-        write_amf(args.amf, clip, tracking, used.most_common(1)[0][0],
+        write_amf(args.amf, clip, tracking, used.most_common(1)[0][0] if used else None,
                   sequence=(batch.hash_pattern(args.output), min(frames), max(frames)))
 
 
