@@ -166,14 +166,41 @@ class ACESKIT_OT_set_working_space(bpy.types.Operator):
 
 
 # -- UI -----------------------------------------------------------------------------------------
-class NODE_MT_aceskit_convert(bpy.types.Menu):
-    bl_idname = "NODE_MT_aceskit_convert"
-    bl_label = "Color Space Conversions"
+def _conversions(kind: str) -> list:
+    aces = set(backend.ACES_SPACES)
+    pairs = backend.conversion_pairs()
+    if kind == "aces":
+        return [backend.conversion_name(s, d) for s, d in pairs if s in aces and d in aces]
+    if kind == "to_aces":
+        return [backend.conversion_name(s, d) for s, d in pairs if s not in aces]
+    return [backend.conversion_name(s, d) for s, d in pairs if d not in aces]
+
+
+class _ConversionMenu:
+    kind = ""
 
     def draw(self, context):
         col = self.layout.column()
-        for name in backend.group_names()[2:]:
+        for name in _conversions(self.kind):
             col.operator(ACESKIT_OT_add_group_node.bl_idname, text=name).group_name = name
+
+
+class NODE_MT_aceskit_to_aces(_ConversionMenu, bpy.types.Menu):
+    bl_idname = "NODE_MT_aceskit_to_aces"
+    bl_label = "Camera to ACES"
+    kind = "to_aces"
+
+
+class NODE_MT_aceskit_from_aces(_ConversionMenu, bpy.types.Menu):
+    bl_idname = "NODE_MT_aceskit_from_aces"
+    bl_label = "ACES to Camera"
+    kind = "from_aces"
+
+
+class NODE_MT_aceskit_aces(_ConversionMenu, bpy.types.Menu):
+    bl_idname = "NODE_MT_aceskit_aces"
+    bl_label = "ACES Spaces"
+    kind = "aces"
 
 
 class NODE_MT_aceskit(bpy.types.Menu):
@@ -184,7 +211,9 @@ class NODE_MT_aceskit(bpy.types.Menu):
         layout = self.layout
         for name in render.RGC_GROUPS:
             layout.operator(ACESKIT_OT_add_group_node.bl_idname, text=name).group_name = name
-        layout.menu(NODE_MT_aceskit_convert.bl_idname)
+        layout.separator()
+        for menu in (NODE_MT_aceskit_to_aces, NODE_MT_aceskit_from_aces, NODE_MT_aceskit_aces):
+            layout.menu(menu.bl_idname)
 
 
 def _draw_add_menu(self, context):
@@ -239,8 +268,8 @@ def _on_load(*_):
 
 
 CLASSES = (AcesSceneSettings, AcesImageSettings, ACESKIT_OT_ensure_node_groups, ACESKIT_OT_add_group_node,
-           ACESKIT_OT_tag_exr_images, ACESKIT_OT_set_working_space, NODE_MT_aceskit_convert, NODE_MT_aceskit,
-           NODE_PT_aceskit)
+           ACESKIT_OT_tag_exr_images, ACESKIT_OT_set_working_space, NODE_MT_aceskit_to_aces,
+           NODE_MT_aceskit_from_aces, NODE_MT_aceskit_aces, NODE_MT_aceskit, NODE_PT_aceskit)
 _HANDLERS = [("load_post", _on_load)] + [(event, persistent(fn)) for event, fn in render.HANDLERS]
 
 

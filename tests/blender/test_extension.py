@@ -313,3 +313,69 @@ def test_opening_a_file_tags_images_and_refreshes_stale_groups(bpy, installed, t
     assert bpy.data.images["plate_ap1.exr"].aceskit.source == "chromaticities"
     assert len(bpy.data.node_groups[backend.RGC_REFERENCE].nodes) == count
     assert set(backend.group_names()) <= set(bpy.data.node_groups.keys())
+
+
+class Layout:
+    """Records what a draw function asks of ``bpy.types.UILayout``; only the methods the documented
+    API has, with their signatures (operator/menu/prop/label/row/column/box/separator)."""
+
+    def __init__(self, log):
+        self.log, self.enabled = log, True
+
+    def operator(self, operator, *, text="", icon="NONE"):
+        assert operator in {"aceskit.ensure_node_groups", "aceskit.add_group_node", "aceskit.tag_exr_images",
+                            "aceskit.set_working_space_acescg"}, operator
+        props = type("OperatorProperties", (), {})()
+        self.log.append(("operator", operator, text, props))
+        return props
+
+    def menu(self, menu, *, text="", icon="NONE"):
+        assert hasattr(__import__("bpy").types, menu), menu
+        self.log.append(("menu", menu))
+
+    def prop(self, data, property, *, text="", icon="NONE"):
+        assert property in data.bl_rna.properties, property
+        self.log.append(("prop", property))
+
+    def label(self, *, text="", icon="NONE"):
+        self.log.append(("label", text))
+
+    def separator(self, *, factor=1.0):
+        pass
+
+    def row(self, *, align=False):
+        return self
+
+    def column(self, *, align=False):
+        return self
+
+    def box(self):
+        return self
+
+
+def _draw(cls, context):
+    log = []
+    attrs = {k: getattr(cls, k) for k in ("kind",) if hasattr(cls, k)}  # class data the draw reads
+    cls.draw(type("Drawn", (), {"layout": Layout(log), **attrs})(), context)
+    return log
+
+
+def test_menus_and_panel_draw(bpy, installed, tmp_path):
+    mt = bpy.types
+    img = bpy.data.images.load(str(write_exr(tmp_path / "p.exr", np.zeros(48), colorInteropID="lin_ap1_scene")))
+    bpy.ops.aceskit.tag_exr_images(image_name=img.name)
+    node = type("ImageNode", (), {"image": img})()
+    context = type("Context", (), {"scene": bpy.context.scene, "active_node": node})()
+    try:
+        top = _draw(mt.NODE_MT_aceskit, context)
+        assert [e[3].group_name for e in top if e[0] == "operator"] == [backend.RGC_REFERENCE, backend.RGC_PARAMETRIC]
+        listed = []
+        for entry in (e for e in top if e[0] == "menu"):
+            listed += [e[3].group_name for e in _draw(getattr(mt, entry[1]), context) if e[0] == "operator"]
+        assert sorted(listed) == sorted(backend.group_names()[2:])
+        panel = _draw(mt.NODE_PT_aceskit, context)
+        props = [e[1] for e in panel if e[0] == "prop"]
+        assert {"aces_version", "rgc", "export_mode", "write_amf", "rgc_override"} <= set(props)
+        assert ("label", "ACEScg (from colorInteropID)") in panel
+    finally:
+        bpy.data.images.remove(img)
