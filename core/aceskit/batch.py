@@ -298,7 +298,7 @@ def openjd_template(name: str, args_before: Sequence[str], args_after: Sequence[
         "script": {"actions": {"onRun": {
             "command": "aceskit", "args": [*args_before, "--frames", "{{Task.Param.Frames}}", *args_after]}}},
     }
-    steps = [step]
+    steps: list[dict] = [step]
     if final:
         steps.append({"name": "Track", "dependencies": [{"dependsOn": "Convert"}],
                       "script": {"actions": {"onRun": {"command": "aceskit", "args": list(final)}}}})

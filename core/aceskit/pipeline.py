@@ -21,6 +21,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 from . import ops, rgc, spaces
+from .rgc import RGCParams
 from .convert import plan
 from .targets import numpy as backend
 
@@ -59,18 +60,18 @@ class Job:
             spaces.get(self.src)
         self.rgc_params()
 
-    def rgc_params(self) -> Optional[rgc.RGCParams]:
+    def rgc_params(self) -> Optional[RGCParams]:
         if self.rgc == "off":
             return None
         if self.rgc == "reference" or not self.params:
             return rgc.REFERENCE
-        return rgc.RGCParams.from_values(self.params)
+        return RGCParams.from_values(self.params)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def build_chain(src: str, dst: str, params: Optional[rgc.RGCParams], inverse: bool = False) -> tuple:
+def build_chain(src: str, dst: str, params: Optional[RGCParams], inverse: bool = False) -> tuple:
     """``src -> dst`` with the RGC (when ``params`` is given) applied in ACES2065-1 on the way."""
     if params is None:
         return plan(src, dst)

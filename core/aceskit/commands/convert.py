@@ -99,7 +99,7 @@ def _policy_bake(args) -> tuple[Optional[bool], Optional[bool], str]:
         if args.template not in policy.TEMPLATES:
             raise CommandError(f"--template must be one of {', '.join(map(repr, policy.TEMPLATES))}, "
                                f"got {args.template!r}")
-        mode = policy.TEMPLATES[args.template]
+        mode = policy.TEMPLATES[args.template].value
     else:
         mode = args.export_mode or policy.ExportMode.FOLLOW_CLIP.value
     override = project.clip_override(args.clip) if args.clip else None
