@@ -25,6 +25,7 @@ from .pipeline import Job, check_paths, process_frame
 _TOKEN = re.compile(r"%(0?\d*)d|#+")
 _RANGE = re.compile(r"^(-?\d+)(?:-(-?\d+)(?:x(\d+))?)?$")
 MAX_FRAMES = 1_000_000
+_BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class BatchError(Exception):
@@ -182,14 +183,23 @@ def run_local(tasks: Sequence[Task], job: Job, workers: Optional[int] = None,
             reports.append(process_frame(t.src, t.dst, job, t.frame))
             on_done(reports[-1])
         return reports
-    # spawn: no fork of a process that may already run threads (numpy, OpenEXR)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-        pending = {pool.submit(process_frame, t.src, t.dst, job, t.frame): t for t in tasks}
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                reports.append(_result(fut, pending.pop(fut)))
-                on_done(reports[-1])
+    # spawn: no fork of a process that may already run threads (numpy, OpenEXR); the workers' BLAS
+    # libraries get one thread each unless the user set it (frames and bands already fill the cores)
+    saved = {k: os.environ.get(k) for k in _BLAS_THREADS}
+    os.environ.update({k: "1" for k, v in saved.items() if v is None})
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"))
+        with pool:
+            pending = {pool.submit(process_frame, t.src, t.dst, job, t.frame): t for t in tasks}
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    reports.append(_result(fut, pending.pop(fut)))
+                    on_done(reports[-1])
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
     return reports
 
 
