@@ -79,12 +79,19 @@ class Compositor:
         s.file_format, s.color_depth, s.exr_codec, s.color_mode = "OPEN_EXR", "32", "NONE", "RGBA"
         path = self.workdir / "render.exr"
         r.filepath = str(path)
+        # once the extension is enabled its render policy manages RGC nodes: keep the one under test on
+        policy = getattr(sc, "aceskit", None)
+        saved = (policy.export_mode, policy.write_amf) if policy is not None else None
+        if policy is not None:
+            policy.export_mode, policy.write_amf = "force_on", False
         try:
             bpy.ops.render.render(write_still=True)
             import OpenEXR
             with OpenEXR.File(str(path)) as f:
                 out_px = np.array(f.channels()["RGBA"].pixels, dtype=np.float32)
         finally:
+            if policy is not None:
+                policy.export_mode, policy.write_amf = saved
             sc.compositing_node_group = None
             bpy.data.node_groups.remove(comp)
             bpy.data.images.remove(img)
