@@ -20,15 +20,14 @@ import copy
 import datetime as _dt
 import os
 import re
-import tempfile
 import uuid as _uuid
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional, Sequence, Union
+from typing import Optional, Union
 
-from . import rgc, spaces
+from . import fileio, rgc, spaces
 
 NS_V1 = "urn:ampas:aces:amf:v1.0"
 NS_V2 = "urn:ampas:aces:amf:v2.0"
@@ -462,18 +461,7 @@ class AMF:
         path = os.fspath(path)
         if self.path and os.path.exists(path) and os.path.exists(self.path) and os.path.samefile(path, self.path):
             raise ValueError(f"refusing to overwrite the AMF that was read ({path}); write to another path")
-        folder = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(folder):
-            raise FileNotFoundError(f"output folder does not exist: {folder}")
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(self.to_xml())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        fileio.write_bytes(path, self.to_xml())
         return path
 
     def validate(self) -> list[str]:

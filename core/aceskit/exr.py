@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence, Union
+from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from . import spaces
+from . import fileio, spaces
 
 #: Largest finite half-float value (IEEE 754 binary16).
 HALF_MAX = 65504.0
@@ -539,15 +538,8 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
     else:
         exr = OpenEXR.File([OpenEXR.Part(dict(p.header), dict(p.channels), p.name) for _, p in parts],
                            num_threads=threads)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp.exr", dir=folder)
-    os.close(fd)
-    try:
+    with fileio.atomic_path(path, suffix=".tmp.exr") as tmp:
         exr.write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     report = WriteReport(path, space.name, space.interop_id, codec, level, bool(half), nonfinite, limit,
                          moved_channels=tuple(c for ch in moved.values() for c in ch),
                          recompressed_parts=tuple(recompressed), parts=len(parts), bytes=os.path.getsize(path),

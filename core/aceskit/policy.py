@@ -19,10 +19,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Optional, Union
+
+from . import fileio
 
 
 class ClipOverride(str, Enum):
@@ -153,17 +154,7 @@ class Project:
     def save(self, path: Union[str, os.PathLike]) -> str:
         """Write atomically (temporary file in the same folder, then rename)."""
         path = os.fspath(path)
-        folder = os.path.dirname(os.path.abspath(path))
-        fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.to_dict(), fh, indent=2)
-                fh.write("\n")
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        fileio.write_text(path, json.dumps(self.to_dict(), indent=2) + "\n")
         return path
 
 

@@ -25,16 +25,14 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from .. import expr as E
+from .. import expr as E, fileio
 from ..expr import Expr
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 
@@ -461,19 +459,6 @@ def gizmos() -> dict[str, str]:
     return out
 
 
-def _write_text(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _prune(folder: Path, suffix: str, keep) -> None:
     for stale in folder.glob("*" + suffix):
         if stale.name not in keep:
@@ -489,14 +474,12 @@ def generate(out_dir) -> list[Path]:
     written: list[Path] = []
     texts = gizmos()
     for fname, text in texts.items():
-        _write_text(out / "gizmos" / fname, text)
+        fileio.write_text(out / "gizmos" / fname, text)
         written.append(out / "gizmos" / fname)
     chains = ctf_files()
     for fname, chain in chains.items():
-        path = ctf.write(chain, out / "ctf" / fname, description=fname[:-4].replace("_", " "),
-                         transform_id=f"aceskit:{fname[:-4]}")
-        os.chmod(path, 0o644)
-        written.append(path)
+        written.append(ctf.write(chain, out / "ctf" / fname, description=fname[:-4].replace("_", " "),
+                                 transform_id=f"aceskit:{fname[:-4]}"))
     _prune(out / "gizmos", ".gizmo", texts)
     _prune(out / "ctf", ".ctf", chains)
     return written
