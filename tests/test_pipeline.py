@@ -232,3 +232,19 @@ def test_ocio_engine_refuses_parameters_ocio_cannot_take(tmp_path):
     assert rep["status"] == "failed" and "OpenColorIO accepts RGC power only" in rep["error"]
     with pytest.raises(ValueError, match="engine must be one of"):
         Job(dst="ACEScg", engine="gpu")
+
+
+def test_alpha_is_kept_and_only_color_is_converted(tmp_path, config):
+    rgb = scene()
+    alpha = np.linspace(0, 1, rgb.shape[0] * rgb.shape[1], dtype=np.float32).reshape(rgb.shape[:2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exr.write(tmp_path / "in.exr", np.dstack([rgb, alpha]), "ACES2065-1", compression="zip")
+    decoded = exr.read(tmp_path / "in.exr")
+    rep = process_frame(str(tmp_path / "in.exr"), str(tmp_path / "out.exr"),
+                        Job(dst="ACEScg", rgc="reference", compression="zip"))
+    out = exr.read(tmp_path / "out.exr")
+    assert rep["status"] == "ok" and out.channels == ["R", "G", "B", "A"]
+    assert np.array_equal(out.alpha, decoded.alpha)
+    aim = ocio_apply(config, ocio_chain(config, "ACES2065-1", "ACEScg"), decoded.rgb.astype(np.float32))
+    assert metric.rangecheck(aim, out.rgb).ok
