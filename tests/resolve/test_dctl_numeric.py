@@ -134,3 +134,33 @@ def test_conversion_dctl(csc_compiled, cam, dst):
     tol = 2e-5 * np.abs(aim) + 1e-6 * np.maximum(1.0, magnitude)
     bad = np.abs(got - aim) > tol
     assert not bad.any(), f"{cam} -> {dst}: {bad.any(-1).sum()} pixels off, worst {np.max(np.abs(got - aim)):.3g}"
+
+
+def test_the_checker_itself():
+    """OpenColorIO's own float32 output passes check_rgc where it misses the metric (all on
+    ill-conditioned channels, checked by the round-trip law); corrupting those channels or any
+    other pixel fails."""
+    from rgccheck import _ap0_error, ill_conditioned
+    for params in hostcheck.PARAM_SETS:
+        for space in SPACES:
+            x = inputs(space)
+            peer = hostcheck.ocio_rgc(x, params, True, space)
+            misses = _ap0_error(rgc.compress(x, params, inverse=True, space=space), peer, space) > 0.002
+            if misses.any():
+                break
+        else:
+            continue
+        break
+    else:
+        pytest.fail("OpenColorIO meets the metric everywhere; pick a parameter set that exercises the law")
+    check_rgc(peer, x, params, True, space)
+    ill = ill_conditioned(x, params, space)
+    assert ill[misses].any(axis=-1).all()
+    broken = peer.copy()
+    broken[ill] = 0.5 * broken[ill] + 0.01
+    with pytest.raises(AssertionError):
+        check_rgc(broken, x, params, True, space)
+    broken = peer.copy()
+    broken[100] *= 1.01
+    with pytest.raises(AssertionError):
+        check_rgc(broken, x, params, True, space)
