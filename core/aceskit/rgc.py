@@ -19,7 +19,6 @@ returned as it came in, not rebuilt, exactly as OpenColorIO's CPU path does.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple, Optional, Sequence, Tuple

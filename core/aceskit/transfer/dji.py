@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
 
 from .base import Transfer, camera_native, log_camera, log_camera_inverse
