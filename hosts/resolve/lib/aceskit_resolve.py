@@ -153,7 +153,7 @@ def rgc_node(graph) -> int:
 
 
 def ensure_baked(lut_dir: Path, params: rgc.RGCParams, inverse: bool, space: str) -> str:
-    """The LUT-relative path of a baked RGC DCTL, written (atomically) if it is missing."""
+    """The LUT-relative path of a baked RGC DCTL, (re)written atomically if missing or different."""
     name = dctl.baked_name(params, inverse=inverse, space=space)
     path = Path(lut_dir) / LUT_SUBDIR / "Baked" / name
     text = dctl.baked(params, inverse=inverse, space=space).source()
@@ -199,7 +199,7 @@ def run(main, resolve) -> int:
     """Run a script's ``main`` and print a ResolveError as one line instead of a traceback."""
     try:
         return main(resolve)
-    except (ResolveError, ValueError) as e:
+    except (ResolveError, ValueError, OSError) as e:
         print(f"aceskit: {e}")
         return 1
 
