@@ -262,6 +262,8 @@ def test_render_writes_amf(bpy, plate_scene, aces, rgc_on, override, mode):
     doc = amf.read(str(amf_path))
     assert doc.rgc_applied == want_flag
     assert doc.clip_name == "A001C003" and doc.aces_version.startswith(aces)
+    assert doc.input_transform.applied is True  # the plate was tagged ACEScg from its colorInteropID
+    assert doc.input_transform.transform_id == amf.input_transform_id("ACEScg", aces) is not None
     # after the render the node shows what the viewing pipeline applies
     assert node.mute == (not policy.clip_rgc(project, override))
 
