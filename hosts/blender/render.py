@@ -19,17 +19,15 @@ import bpy
 from aceskit import policy
 from aceskit.targets import blender as backend
 
+from .tagging import BLENDER_NAMES
+
 RGC_GROUPS = (backend.RGC_REFERENCE, backend.RGC_PARAMETRIC)
-#: Blender working / output linear spaces -> aceskit names.
-LINEAR_NAMES = {"Linear Rec.709": "Linear Rec.709 (sRGB)", "Linear DCI-P3 D65": "Linear P3-D65",
-                "Linear CIE-XYZ D65": "CIE XYZ-D65 - Scene-referred"}
 
 
 def project(scene) -> policy.Project:
     s = scene.aceskit
-    p = policy.Project(s.aces_version, False)
-    p.rgc = bool(s.rgc) and p.rgc_available
-    return p
+    offered = policy.Project(s.aces_version, False).rgc_available
+    return policy.Project(s.aces_version, bool(s.rgc) and offered)
 
 
 def rgc_nodes(tree) -> Iterable:
@@ -95,10 +93,14 @@ def image_space(image) -> str:
 
 
 def _aceskit_name(blender_name: str) -> str:
+    """aceskit's name for a Blender color space (ACES2065-1 when aceskit has no such space)."""
     from aceskit import spaces
-    name = LINEAR_NAMES.get(blender_name, blender_name)
+    iid = {b: i for i, b in BLENDER_NAMES.items()}.get(blender_name)
+    found = spaces.find_by_interop_id(iid) if iid else None
+    if found is not None:
+        return found.name
     try:
-        return spaces.get(name).name
+        return spaces.get(blender_name).name
     except (KeyError, ValueError):
         return "ACES2065-1"
 
