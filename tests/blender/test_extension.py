@@ -6,6 +6,7 @@ import importlib.util
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import OpenEXR
@@ -14,7 +15,7 @@ import pytest
 from aceskit import amf, policy, rgc, spaces
 from aceskit.targets import blender as backend
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
