@@ -45,14 +45,16 @@ class AcesSceneSettings(bpy.types.PropertyGroup):
     export_mode: EnumProperty(name="Export", items=EXPORT_MODES, default="follow_project",
                               description="Whether renders bake the RGC")
     write_amf: BoolProperty(name="Write AMF", default=True, description="Write an ACES Metadata File next to renders")
-    tag_on_load: BoolProperty(name="Tag EXRs on Load", default=True,
-                              description="Set EXR images' color space from their header when a file is opened")
+    tag_on_load: BoolProperty(name="Tag EXRs Automatically", default=True,
+                              description="Set new EXR images' color space from their header (once per image)")
 
 
 class AcesImageSettings(bpy.types.PropertyGroup):
     rgc_override: EnumProperty(name="RGC", items=CLIP_OVERRIDES, default="follow", update=_refresh_view)
     source_space: StringProperty(name="Source Space", description="Color space found in the file's header")
     source: StringProperty(name="Found By", description="Header attribute the color space was taken from")
+    checked: BoolProperty(name="Header Checked", options={"HIDDEN"},
+                          description="Tagging looked at this image already (automatic tagging happens once)")
 
 
 # -- operators ----------------------------------------------------------------------------------
@@ -116,6 +118,7 @@ def _available_spaces():
 def tag_image(image) -> tagging.Tag:
     """Tag one image from its EXR header; returns what was decided."""
     path = bpy.path.abspath(image.filepath_raw or image.filepath)
+    image.aceskit.checked = True
     if image.source not in {"FILE", "SEQUENCE"} or not path.lower().endswith(".exr") or not os.path.isfile(path):
         return tagging.Tag(None, None, "none", None)
     tag = tagging.decide(exrheader.read(path), _available_spaces())
@@ -254,23 +257,36 @@ class NODE_PT_aceskit(bpy.types.Panel):
                 box.label(text=f"{image.aceskit.source_space} (from {image.aceskit.source})")
 
 
-@persistent
-def _on_load(*_):
-    _first_ensure()
-    if any(scene.aceskit.tag_on_load for scene in bpy.data.scenes):
-        for img in bpy.data.images:
+def _auto_tag():
+    """Tag images no tagging has looked at yet (a color space chosen by hand later is kept)."""
+    if not any(scene.aceskit.tag_on_load for scene in bpy.data.scenes):
+        return
+    for img in bpy.data.images:
+        if not img.aceskit.checked:
             try:
                 tag_image(img)
             except ValueError as e:
                 print(f"aceskit: {e}")
+
+
+@persistent
+def _on_load(*_):
+    _first_ensure()
+    _auto_tag()
     for scene in bpy.data.scenes:
         render.apply_viewing(scene)
+
+
+@persistent
+def _on_update(*_):
+    if any(not img.aceskit.checked for img in bpy.data.images):
+        _auto_tag()
 
 
 CLASSES = (AcesSceneSettings, AcesImageSettings, ACESKIT_OT_ensure_node_groups, ACESKIT_OT_add_group_node,
            ACESKIT_OT_tag_exr_images, ACESKIT_OT_set_working_space, NODE_MT_aceskit_to_aces,
            NODE_MT_aceskit_from_aces, NODE_MT_aceskit_aces, NODE_MT_aceskit, NODE_PT_aceskit)
-_HANDLERS = [("load_post", _on_load)] + [(event, persistent(fn)) for event, fn in render.HANDLERS]
+_HANDLERS = [("load_post", _on_load), ("depsgraph_update_post", _on_update)] + [(event, persistent(fn)) for event, fn in render.HANDLERS]
 
 
 def _first_ensure():

@@ -382,3 +382,15 @@ def test_menus_and_panel_draw(bpy, installed, tmp_path):
         assert ("label", "ACEScg (from colorInteropID)") in panel
     finally:
         bpy.data.images.remove(img)
+
+
+def test_new_exr_is_tagged_once_automatically(bpy, installed, tmp_path):
+    img = bpy.data.images.load(str(write_exr(tmp_path / "late.exr", np.full(48, 0.18), chromaticities=AP1)))
+    try:
+        bpy.context.view_layer.update()  # any change in the file runs the depsgraph handler
+        assert img.colorspace_settings.name == "ACEScg" and img.aceskit.checked
+        img.colorspace_settings.name = "Linear Rec.709"  # the artist's choice stands
+        bpy.context.view_layer.update()
+        assert img.colorspace_settings.name == "Linear Rec.709"
+    finally:
+        bpy.data.images.remove(img)
