@@ -10,7 +10,7 @@ from aceskit import rgc, spaces, testimage
 from aceskit.convert import convert
 from aceskit.targets import dctl
 from resolvetest import DCTL_DIR
-from rgccheck import check_rgc
+from hostcheck import check_rgc
 
 SPACES = [s for _, _, s in dctl.WORKING_SPACES]
 SPACE_INDEX = {s: i for i, s in enumerate(SPACES)}
@@ -140,7 +140,7 @@ def test_the_checker_itself():
     """OpenColorIO's own float32 output passes check_rgc where it misses the metric (all on
     ill-conditioned channels, checked by the round-trip law); corrupting those channels or any
     other pixel fails."""
-    from rgccheck import _ap0_error, ill_conditioned
+    from hostcheck import ap0_error as _ap0_error, ill_conditioned
     for params in hostcheck.PARAM_SETS:
         for space in SPACES:
             x = inputs(space)
