@@ -68,5 +68,5 @@ def test_errors_are_clear():
 
 def test_text_rendering():
     x = E.var("x")
-    assert E.to_text(E.select(x > 0.5, E.log10(x), -x)) == "((x > 0.5) ? log10(x) : -x)"
+    assert E.to_text(E.select(x > 0.5, E.log10(x), -x)) == "((x > 0.5) ? log10(x) : (-x))"
     assert E.to_text(E.const(math.inf)) == "inf"

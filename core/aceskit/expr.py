@@ -217,24 +217,33 @@ def count_ops(outputs: Iterable[Expr]) -> int:
     return sum(1 for n in toposort(outputs) if n.args)
 
 
+#: C spelling of the binary operators (shared by the C-like host languages: Nuke, DCTL).
+C_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=",
+           "gt": ">", "ge": ">=", "eq": "==", "ne": "!=", "and": "&&", "or": "||"}
+
+
+def c_syntax(op: str, args: Sequence[str], calls: Mapping[str, str], sep: str = " ") -> str:
+    """One operation in C syntax from already rendered operands; functions are named by ``calls``."""
+    if op in C_INFIX:
+        return f"({args[0]}{sep}{C_INFIX[op]}{sep}{args[1]})"
+    if op == "neg":
+        return f"(-{args[0]})"
+    if op == "not":
+        return f"(!{args[0]})"
+    if op == "select":
+        return f"({args[0]}{sep}?{sep}{args[1]}{sep}:{sep}{args[2]})"
+    return f"{calls.get(op, op)}({','.join(args) if not sep else ', '.join(args)})"
+
+
 def to_text(e: Expr) -> str:
     """A readable infix rendering (for debugging and docs, not for hosts)."""
-    infix = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=",
-             "gt": ">", "ge": ">=", "eq": "==", "ne": "!=", "and": "&&", "or": "||"}
     memo: dict[int, str] = {}
     for n in toposort([e]):
-        a = [memo[id(x)] for x in n.args]
         if n.op == "const":
             s = repr(n.value) if not math.isinf(n.value) else ("inf" if n.value > 0 else "-inf")
         elif n.op == "var":
             s = n.name
-        elif n.op in infix:
-            s = f"({a[0]} {infix[n.op]} {a[1]})"
-        elif n.op == "neg":
-            s = f"-{a[0]}"
-        elif n.op == "select":
-            s = f"({a[0]} ? {a[1]} : {a[2]})"
         else:
-            s = f"{n.op}({', '.join(a)})"
+            s = c_syntax(n.op, [memo[id(x)] for x in n.args], {})
         memo[id(n)] = s
     return memo[id(e)]

@@ -33,8 +33,6 @@ SIGNATURE = ("__DEVICE__ float3 transform(int p_Width, int p_Height, int p_X, in
 _CALL = {"abs": "_fabs", "sqrt": "_sqrtf", "log": "_logf", "log2": "_log2f", "log10": "_log10f",
          "exp": "_expf", "exp2": "_exp2f", "exp10": "_exp10f", "floor": "_floorf",
          "pow": "_powf", "min": "_fminf", "max": "_fmaxf"}
-_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=", "gt": ">",
-          "ge": ">=", "eq": "==", "ne": "!=", "and": "&&", "or": "||"}
 #: Working spaces offered by the RGC DCTLs, as (combo identifier, label, aceskit space).
 #: ACEScct first: it is Resolve's ACES default and the combo's default.
 WORKING_SPACES = (("WS_ACESCCT", "ACEScct", "ACEScct"), ("WS_ACESCG", "ACEScg", "ACEScg"),
@@ -139,18 +137,9 @@ def compile_exprs(outputs: Sequence[E.Expr], names: dict, indent: str = "    ") 
         if node.op == "var":
             code[id(node)] = names.get(node.name, node.name)
             continue
-        if node.op in _CALL:
-            rhs = f"{_CALL[node.op]}({', '.join(a)})"
-        elif node.op in _INFIX:
-            rhs = f"{a[0]} {_INFIX[node.op]} {a[1]}"
-        elif node.op == "neg":
-            rhs = f"-{a[0]}"
-        elif node.op == "not":
-            rhs = f"!{a[0]}"
-        elif node.op == "select":
-            rhs = f"{a[0]} ? {a[1]} : {a[2]}"
-        else:  # pragma: no cover - ARITY lists every op handled above
-            raise ValueError(f"the DCTL backend has no translation for op {node.op!r}")
+        rhs = E.c_syntax(node.op, a, _CALL)
+        if node.op not in _CALL:
+            rhs = rhs[1:-1]  # a statement needs no outer parentheses
         if rhs not in seen:
             seen[rhs] = f"t{len(lines)}"
             lines.append(f"{indent}const {'int' if types[id(node)] else 'float'} {seen[rhs]} = {rhs};")

@@ -40,8 +40,6 @@ from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 KNOB_TYPES = {"tab": 20, "enum": 4, "bool": 6, "double": 7, "color": 18}
 VERSION_LINE = "version 13.2 v1"
 CHANNELS = ("rgba.red", "rgba.green", "rgba.blue")
-_INFIX = {"add": "+", "sub": "-", "mul": "*", "div": "/", "lt": "<", "le": "<=", "gt": ">",
-          "ge": ">=", "eq": "==", "ne": "!=", "and": "&&", "or": "||"}
 _CALL = {"abs": "abs", "sqrt": "sqrt", "log": "log", "log10": "log10", "exp": "exp", "floor": "floor",
          "pow": "pow", "min": "min", "max": "max"}
 
@@ -95,14 +93,6 @@ def render(e: Expr, leaf: Callable[[Expr], Optional[str]]) -> str:
             raise ValueError(f"variable {n.name!r} has no Nuke binding")
         elif n.op in ("add", "sub") and any(x.is_const and _split(x.value)[1] for x in n.args):
             s = _compensated(n, a)
-        elif n.op in _INFIX:
-            s = f"({a[0]}{_INFIX[n.op]}{a[1]})"
-        elif n.op == "neg":
-            s = f"(-{a[0]})"
-        elif n.op == "not":
-            s = f"(!{a[0]})"
-        elif n.op == "select":
-            s = f"({a[0]}?{a[1]}:{a[2]})"
         elif n.op == "log2":
             s = f"(log({a[0]})*{number(1.0 / math.log(2.0))})"
         elif n.op == "exp2":
@@ -110,7 +100,7 @@ def render(e: Expr, leaf: Callable[[Expr], Optional[str]]) -> str:
         elif n.op == "exp10":
             s = f"pow(10,{a[0]})"
         else:
-            s = f"{_CALL[n.op]}({','.join(a)})"
+            s = E.c_syntax(n.op, a, _CALL, sep="")
         memo[id(n)] = s
     return memo[id(e)]
 
