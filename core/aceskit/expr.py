@@ -20,6 +20,7 @@ Comparison and selection semantics follow C: ``select(c, a, b)`` is
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -163,6 +164,11 @@ def mirror(f: Callable[[Expr], Expr], x: Expr) -> Expr:
 
 def toposort(outputs: Iterable[Expr]) -> list[Expr]:
     """Every node reachable from ``outputs``, each once, operands first."""
+    return list(_toposort(tuple(outputs)))
+
+
+@lru_cache(maxsize=1024)
+def _toposort(outputs: tuple) -> tuple:
     seen: set[int] = set()
     order: list[Expr] = []
     stack: list[tuple[Expr, bool]] = [(o, False) for o in reversed(list(outputs))]
@@ -176,7 +182,7 @@ def toposort(outputs: Iterable[Expr]) -> list[Expr]:
             continue
         stack.append((node, True))
         stack.extend((a, False) for a in reversed(node.args) if id(a) not in seen)
-    return order
+    return tuple(order)
 
 
 def variables(outputs: Iterable[Expr]) -> set[str]:
@@ -200,7 +206,7 @@ def evaluate(outputs: Sequence[Expr], env: Mapping[str, np.ndarray | float]) -> 
     """Evaluate with numpy (float64 for float inputs); NaN and Inf follow IEEE rules."""
     values: dict[int, np.ndarray] = {}
     with np.errstate(all="ignore"):
-        for node in toposort(outputs):
+        for node in _toposort(tuple(outputs)):
             if node.op == "const":
                 values[id(node)] = np.float64(node.value)
             elif node.op == "var":

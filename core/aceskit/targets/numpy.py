@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
@@ -50,11 +51,18 @@ def apply_op(op, p: np.ndarray, env: Mapping[str, float]) -> np.ndarray:
     raise TypeError(f"the numpy backend cannot run {type(op).__name__}")
 
 
+@lru_cache(maxsize=64)
+def _parameters(params, inverse) -> tuple:
+    """(RGC output expressions, the names of their parameter variables)."""
+    from .. import rgc
+    outputs, _ = rgc._cached_expressions(params, inverse)
+    return outputs, frozenset(E.variables(outputs) - {"r", "g", "b"})
+
+
 def _bound(op: GamutCompress, env) -> tuple:
     """(output expressions, thresholds) with parameters bound from ``env``."""
     from .. import rgc
-    outputs, _ = rgc._cached_expressions(op.params, op.inverse)
-    names = E.variables(outputs) - {"r", "g", "b"}
+    outputs, names = _parameters(op.params, op.inverse)
     missing = names - set(env)
     if missing:
         raise KeyError(f"RGC parameters {sorted(missing)} need values in env")
