@@ -27,7 +27,6 @@ from .targets import numpy as backend
 
 RGC_MODES = ("off", "reference", "parametric")
 ENGINES = ("numpy", "ocio")
-CHANGE_TOL = 1e-5  # change, relative to the pixel's largest component, that counts as changed by the RGC
 BAND_PIXELS = 1 << 16  # pixels per band: a few MB of float64 temporaries
 
 
@@ -87,12 +86,8 @@ def _split(chain: tuple) -> Tuple[tuple, Optional[tuple], tuple]:
     return chain, None, ()
 
 
-def _runner(chain: tuple, engine: str):
-    """A function running ``chain`` on float pixels shaped (n, 3), or None for an empty chain."""
-    if not chain:
-        return None
-    if engine == "numpy":
-        return lambda x: backend.run(chain, x, workers=1)
+def _ocio_runner(chain: tuple):
+    """``chain`` compiled for OpenColorIO's CPU processor, as a function of float32 pixels (n, 3)."""
     import PyOpenColorIO as ocio
     from .targets import ctf
     cpu = ocio.Config.CreateRaw().getProcessor(ctf.to_ocio(chain)).getOptimizedCPUProcessor(
@@ -107,34 +102,32 @@ def _runner(chain: tuple, engine: str):
 
 def apply(chain: tuple, rgb: np.ndarray, out_dtype=np.float32, threads: int = 0,
           engine: str = "numpy") -> Tuple[np.ndarray, int]:
-    """Run ``chain`` on an (H, W, 3) image in bands of rows.
+    """Run ``chain`` on an (H, W, 3) image.
 
     ``engine``: ``numpy`` (the reference backend, float64) or ``ocio`` (the same chain compiled
     by :func:`aceskit.targets.ctf.to_ocio` and run by OpenColorIO's CPU processor in float32).
     Returns the result in ``out_dtype`` and the number of pixels the gamut compression changed
-    (a channel by more than :data:`CHANGE_TOL` times the pixel's largest magnitude, at least 1e-3).
+    (see :data:`aceskit.targets.numpy.CHANGE_TOL`).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "numpy":
+        stats: dict = {}
+        out = backend.run(chain, rgb, workers=threads or None, stats=stats, dtype=out_dtype)
+        return out, stats.get("rgc_changed", 0)
     h, w, _ = rgb.shape
     out = np.empty((h, w, 3), dtype=out_dtype)
-    pre, gc, post = (_runner(part, engine) if part else None for part in _split(chain))
-    dtype = np.float64 if engine == "numpy" else np.float32
+    pre, gc, post = (_ocio_runner(part) if part else None for part in _split(chain))
     rows = max(1, BAND_PIXELS // max(w, 1))
     changed = [0] * ((h + rows - 1) // rows)
 
     def band(i: int) -> None:
         y0, y1 = i * rows, min(h, (i + 1) * rows)
-        x = rgb[y0:y1].reshape(-1, 3).astype(dtype)
+        x = rgb[y0:y1].reshape(-1, 3).astype(np.float32)
         x = pre(x) if pre else x
         if gc is not None:
             y = gc(x)
-            with np.errstate(invalid="ignore"):  # changed beyond float32 rounding; NaN never counts
-                diff = np.abs(y - x)
-                big = np.abs(x)
-                scale = CHANGE_TOL * np.maximum(np.maximum(big[:, 0], big[:, 1]), np.maximum(big[:, 2], 1e-3))
-                changed[i] = int(np.count_nonzero(np.maximum(np.maximum(diff[:, 0], diff[:, 1]), diff[:, 2])
-                                                  > scale))
+            changed[i] = backend._changed(x.T, y.T)
             x = post(y) if post else y
         out[y0:y1] = x.reshape(y1 - y0, w, 3)
 

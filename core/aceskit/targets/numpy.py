@@ -26,6 +26,9 @@ from .. import expr as E
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 
 CHUNK = 1 << 16  # pixels per work unit
+#: A pixel counts as changed by a gamut compression when a channel moves by more than this,
+#: relative to the pixel's largest magnitude (at least 1e-3): float32 rounding does not count.
+CHANGE_TOL = 1e-5
 #: Relative margin of the pass-through test: pixels this close to a threshold are evaluated in full.
 MARGIN = 1e-4
 
@@ -107,10 +110,10 @@ def _inverse_pair(a, b) -> bool:
 
 
 def _changed(before: np.ndarray, after: np.ndarray) -> int:
-    """Pixels (columns) whose value changed; NaN staying NaN is no change."""
+    """Pixels (columns) the compression changed by more than :data:`CHANGE_TOL`; NaN never counts."""
     with np.errstate(invalid="ignore"):
-        diff = (after != before) & ~(np.isnan(after) & np.isnan(before))
-    return int(np.count_nonzero(diff.any(axis=0)))
+        scale = CHANGE_TOL * np.maximum(np.max(np.abs(before), axis=0), 1e-3)
+        return int(np.count_nonzero(np.max(np.abs(after - before), axis=0) > scale))
 
 
 def _gamut_compress(chain: Sequence, i: int, p: np.ndarray, env, counts: list) -> tuple:
@@ -157,17 +160,19 @@ def _run_chunk(chain: Sequence, p: np.ndarray, env, counts: list) -> np.ndarray:
 
 
 def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Mapping[str, float]] = None,
-        stats: Optional[dict] = None):
-    """Apply ``chain`` to RGB values shaped (..., 3); float dtypes are preserved (others give float64).
+        stats: Optional[dict] = None, dtype=None):
+    """Apply ``chain`` to RGB values shaped (..., 3).
 
-    ``stats``, if given, receives ``rgc_changed``: the number of pixels a gamut compression changed.
+    The result has ``dtype`` if given, else the input's float dtype (float64 for integers).
+    ``stats``, if given, receives ``rgc_changed``: the number of pixels a gamut compression changed
+    (see :data:`CHANGE_TOL`).
     """
     arr = np.asarray(rgb)
     if arr.ndim == 0 or arr.shape[-1] != 3:
         raise ValueError(f"RGB values must have shape (..., 3), got {arr.shape}")
     if arr.dtype.kind not in "fiub":
         raise TypeError(f"RGB values must be numeric, got dtype {arr.dtype}")
-    out_dtype = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64)
+    out_dtype = np.dtype(dtype) if dtype is not None else (arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64))
     work_dtype = np.float32 if arr.dtype in (np.float16, np.float32) else np.float64
     env = dict(env or {})
     flat = arr.reshape(-1, 3)
