@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 import aceskit
+from report import machine, update_section
 from aceskit import exr, metric, testimage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,19 +139,6 @@ def stages(folder: Path, frames: int, repeat: int = 3) -> dict:
 def baseline_mib() -> float:
     """Peak RSS of a process that only imports what a worker imports (started like the tools are)."""
     return timed([sys.executable, "-c", "import aceskit.pipeline, aceskit.exr, OpenEXR"])[2]
-
-
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} logical cores, {platform.system()} {platform.release()}, Python " \
-           f"{platform.python_version()}, numpy {np.__version__}"
 
 
 def oiiotool_version(oiiotool: str) -> str:
@@ -278,21 +265,6 @@ where the difference in speed comes from.
 """
 
 
-def update_docs(text: str) -> Path:
-    path = ROOT / "docs" / "performance.md"
-    doc = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    start = doc.find(SECTION)
-    if start < 0:
-        doc = doc.rstrip("\n") + "\n\n" + text
-    else:
-        end = doc.find("\n## ", start + len(SECTION))
-        doc = doc[:start] + text + ("" if end < 0 else doc[end:])
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(doc.rstrip("\n") + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--frames", type=int, default=12,
@@ -317,7 +289,7 @@ def main(argv=None) -> int:
     text = section(result)
     print(json.dumps(result, indent=2) if args.json else text)
     if args.update_docs:
-        print(f"updated {update_docs(text)}")
+        print(f"updated {update_section(SECTION, text)}")
     return 0
 
 

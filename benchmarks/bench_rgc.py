@@ -14,7 +14,6 @@ cores on the RGC; peak memory no more than 3x the frame.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 import tracemalloc

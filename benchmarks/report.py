@@ -6,6 +6,8 @@ import os
 import platform
 from pathlib import Path
 
+from aceskit.fileio import write_text
+
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "performance.md"
 TITLE = "# Performance\n"
@@ -34,7 +36,4 @@ def update_section(section: str, text: str) -> Path:
     else:
         end = doc.find("\n## ", start + len(section))
         doc = doc[:start] + text.rstrip("\n") + "\n" + (doc[end:] if end >= 0 else "")
-    tmp = DOC.with_name(f".{DOC.name}.tmp")
-    tmp.write_text(doc, encoding="utf-8")
-    os.replace(tmp, DOC)
-    return DOC
+    return write_text(DOC, doc.rstrip("\n") + "\n")
