@@ -25,6 +25,9 @@ def test_threaded_equals_single_threaded(image):
     many = preview.display_values(image, "sRGB - Display", SDR, threads=4)
     np.testing.assert_array_equal(one, many)
     assert np.array_equal(preview.render(image, threads=1), preview.render(image, threads=3))
+    # quantising tile by tile in the workers equals quantising the whole frame
+    np.testing.assert_array_equal(preview.render(image, "sRGB - Display", SDR, threads=4, bits=16),
+                                  preview.quantize(one, 16))
 
 
 def test_output_size_and_dtype(image):

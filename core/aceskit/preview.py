@@ -3,7 +3,7 @@
 The display rendering is OpenColorIO's (ACES 2.0 SDR/HDR and ACES 1.x views of the aceskit
 config, :mod:`aceskit.ocio`, or any config such as ``ocio://studio-config-latest``).  ACES 2.0
 views cost seconds per UHD frame on one core, and OpenColorIO's ``apply`` releases the GIL, so
-:func:`render` splits the image into row tiles on a thread pool.  The result does not depend on
+:func:`render` splits the image into row tiles (about two per thread) on a thread pool.  The result does not depend on
 the tiling: every pixel goes through the same CPU processor.
 """
 
@@ -22,7 +22,7 @@ import numpy as np
 
 DEFAULT_DISPLAY = "sRGB - Display"
 DEFAULT_VIEW = "ACES 2.0 - SDR 100 nits (Rec.709)"
-TILE_ROWS = 64
+MIN_ROWS = 16  # smallest tile height
 
 
 def _ocio():
@@ -78,46 +78,66 @@ def _check_rgb(rgb) -> np.ndarray:
     return arr
 
 
-def display_values(rgb_ap0, display: str = DEFAULT_DISPLAY, view: str = DEFAULT_VIEW,
-                   threads: Optional[int] = None, *, config=None, look: Optional[str] = None) -> np.ndarray:
-    """Float32 display code values (not clipped) of an ACES2065-1 image, rendered in row tiles."""
+def _tiles(height: int, threads: int) -> list:
+    """Row ranges: about two tiles per thread (enough to balance uneven content), at least MIN_ROWS."""
+    rows = max(MIN_ROWS, -(-height // (2 * threads)))
+    return [(y, min(y + rows, height)) for y in range(0, height, rows)]
+
+
+def _run(rgb_ap0, display, view, threads, config, look, bits: Optional[int]) -> np.ndarray:
     arr = _check_rgb(rgb_ap0)
-    cpu = processor(display, view, config=config, look=look)
-    out = np.ascontiguousarray(arr, dtype=np.float32).copy()
-    if out.size == 0:
-        return out
-    ocio = _ocio()
-
-    def work(y0: int) -> None:
-        tile = out[y0:y0 + TILE_ROWS]
-        cpu.apply(ocio.PackedImageDesc(tile, tile.shape[1], tile.shape[0], 3))
-
-    starts = range(0, out.shape[0], TILE_ROWS)
+    if bits not in (None, 8, 16):
+        raise ValueError(f"bits must be 8 or 16, got {bits!r}")
     threads = threads or os.cpu_count() or 1
     if threads < 1:
         raise ValueError(f"threads must be at least 1, got {threads}")
-    if threads == 1:
-        for y in starts:
-            work(y)
+    cpu = processor(display, view, config=config, look=look)
+    buf = np.ascontiguousarray(arr, dtype=np.float32).copy()
+    out = buf if bits is None else np.empty(buf.shape, dtype=np.uint8 if bits == 8 else np.uint16)
+    ocio = _ocio()
+
+    def work(rows) -> None:
+        tile = buf[rows[0]:rows[1]]
+        cpu.apply(ocio.PackedImageDesc(tile, tile.shape[1], tile.shape[0], 3))
+        if bits is not None:
+            out[rows[0]:rows[1]] = _quantize_inplace(tile, bits)
+
+    tiles = _tiles(buf.shape[0], threads)
+    if threads == 1 or len(tiles) < 2:
+        for t in tiles:
+            work(t)
     else:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            list(pool.map(work, starts))
+            list(pool.map(work, tiles))
     return out
+
+
+def display_values(rgb_ap0, display: str = DEFAULT_DISPLAY, view: str = DEFAULT_VIEW,
+                   threads: Optional[int] = None, *, config=None, look: Optional[str] = None) -> np.ndarray:
+    """Float32 display code values (not clipped) of an ACES2065-1 image, rendered in row tiles."""
+    return _run(rgb_ap0, display, view, threads, config, look, None)
+
+
+def _quantize_inplace(v: np.ndarray, bits: int) -> np.ndarray:
+    np.nan_to_num(v, copy=False, nan=0.0)
+    np.clip(v, 0.0, 1.0, out=v)
+    v *= 255.0 if bits == 8 else 65535.0
+    np.rint(v, out=v)
+    return v.astype(np.uint8 if bits == 8 else np.uint16)
 
 
 def quantize(values: np.ndarray, bits: int = 8) -> np.ndarray:
     """Display code values 0..1 as uint8/uint16 (clipped, rounded; NaN becomes 0)."""
     if bits not in (8, 16):
         raise ValueError(f"bits must be 8 or 16, got {bits!r}")
-    top = 255 if bits == 8 else 65535
-    v = np.nan_to_num(np.asarray(values, dtype=np.float32), nan=0.0)
-    return np.rint(np.clip(v, 0.0, 1.0) * top).astype(np.uint8 if bits == 8 else np.uint16)
+    return _quantize_inplace(np.array(values, dtype=np.float32), bits)
 
 
 def render(rgb_ap0, display: str = DEFAULT_DISPLAY, view: str = DEFAULT_VIEW, threads: Optional[int] = None, *,
            config=None, look: Optional[str] = None, bits: int = 8) -> np.ndarray:
-    """An ACES2065-1 image (H, W, 3) through ``display``/``view`` as uint8 (``bits=8``) or uint16 RGB."""
-    return quantize(display_values(rgb_ap0, display, view, threads, config=config, look=look), bits)
+    """An ACES2065-1 image (H, W, 3) through ``display``/``view`` as uint8 (``bits=8``) or uint16 RGB;
+    each tile is quantised by the thread that rendered it."""
+    return _run(rgb_ap0, display, view, threads, config, look, bits)
 
 
 # -- contact sheets ------------------------------------------------------------------------------------------
