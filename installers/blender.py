@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import os
 import re
 import shutil
 import subprocess
@@ -20,6 +19,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 from typing import Optional
+
+from aceskit import fileio
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "hosts" / "blender"
@@ -121,10 +122,8 @@ def build(zip_path: Path, blender: Optional[str] = None) -> Path:
         else:
             built = out / f"{EXTENSION_ID}-{aceskit_version()}.zip"
             _zip_dir(src, built)
-        fd, tmp_zip = tempfile.mkstemp(prefix=f".{zip_path.name}.", suffix=".tmp", dir=zip_path.parent)
-        os.close(fd)
-        shutil.copyfile(built, tmp_zip)
-        os.replace(tmp_zip, zip_path)
+        with fileio.atomic_path(zip_path) as tmp_zip:
+            shutil.copyfile(built, tmp_zip)
     return zip_path
 
 

@@ -17,6 +17,8 @@ import tempfile
 from pathlib import Path
 from typing import Optional, Sequence
 
+from aceskit import fileio
+
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "hosts" / "nuke"
 CORE = ROOT / "core" / "aceskit"
@@ -33,22 +35,6 @@ def _line(dest: Path) -> str:
     return f"import nuke; nuke.pluginAddPath({str(dest)!r})  {TAG}"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        if path.exists():
-            shutil.copymode(path, tmp)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def _edit_init(init_py: Path, dest: Path, add: bool) -> bool:
     """Add or remove our line; returns True when the file changed."""
     text = init_py.read_text(encoding="utf-8") if init_py.exists() else ""
@@ -60,7 +46,7 @@ def _edit_init(init_py: Path, dest: Path, add: bool) -> bool:
     if not add and not init_py.exists():
         return False
     init_py.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(init_py, "\n".join(new) + ("\n" if new else ""))
+    fileio.write_text(init_py, "\n".join(new) + ("\n" if new else ""))
     return True
 
 

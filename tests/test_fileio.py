@@ -12,13 +12,20 @@ from aceskit import fileio
 
 def test_write_replaces_atomically_with_umask_permissions(tmp_path):
     target = tmp_path / "a.txt"
-    target.write_text("old")
     fileio.write_text(target, "new")
     assert target.read_text() == "new"
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_replacing_keeps_the_existing_files_permissions(tmp_path):
+    target = tmp_path / "init.py"
+    target.write_text("old")
+    target.chmod(0o600)
+    fileio.write_text(target, "new")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
 
 def test_failure_keeps_the_old_file_and_leaves_nothing(tmp_path):

@@ -20,6 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Callable, Iterable, List, Optional, Sequence
 
+from . import fileio
 from .pipeline import Job, check_paths, process_frame
 
 _TOKEN = re.compile(r"%(0?\d*)d|#+")
@@ -287,11 +288,8 @@ def summarize(reports: Iterable[dict], seconds: float) -> dict:
 
 
 def write_json(path: str, data) -> None:
-    """Write JSON atomically (temporary file in the same folder, then rename)."""
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(data, indent=2, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, target)
+    """Write JSON atomically."""
+    fileio.write_text(path, json.dumps(data, indent=2, default=str) + "\n")
 
 
 # --- Open Job Description -------------------------------------------------------------------------
@@ -322,7 +320,4 @@ def write_template(path: str, template: dict) -> None:
         text = yaml.safe_dump(template, sort_keys=False, width=1000)
     except ImportError:
         text = json.dumps(template, indent=2) + "\n"
-    target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, target)
+    fileio.write_text(path, text)

@@ -1,14 +1,15 @@
 """Atomic file writes: every file aceskit writes appears whole or not at all.
 
-The content goes to a temporary name in the target folder, gets the permissions a new file
-would get (the process umask), and is renamed over the target; on any failure the temporary
-file is removed and the target is left as it was.
+The content goes to a temporary name in the target folder, gets the permissions of the file it
+replaces (or those a new file would get under the process umask), and is renamed over the
+target; on any failure the temporary file is removed and the target is left as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterator, Union
@@ -36,7 +37,10 @@ def atomic_path(path: PathLike, suffix: str = ".tmp") -> Iterator[str]:
     os.close(fd)
     try:
         yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())
+        if target.exists():
+            shutil.copymode(target, tmp)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -21,16 +21,14 @@ IDs) move into descriptions.  The ACES 2 definitions come from the installed Ope
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
 import numpy as np
 
-from . import __version__, rgc, spaces
+from . import __version__, fileio, rgc, spaces
 from .convert import plan
 
 ACES2_CONFIG = "ocio://studio-config-latest"
@@ -140,12 +138,6 @@ def camera_looks() -> dict[str, rgc.RGCParams]:
     return looks
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")
 
@@ -228,7 +220,7 @@ def _build(luts: _Luts):
     cfg.setMinorVersion(PROFILE[1])
     cfg.setName(f"aceskit-{__version__}")
     cfg.setDescription("aceskit color spaces, ACES Reference Gamut Compression looks, ACES 2.0 and ACES 1.3 "
-                       f"output transforms (scene reference ACES2065-1, display reference CIE XYZ-D65).")
+                       "output transforms (scene reference ACES2065-1, display reference CIE XYZ-D65).")
     cfg.setStrictParsingEnabled(True)
     if luts.folder is not None:
         cfg.setSearchPath(luts.folder.name)
@@ -318,20 +310,8 @@ def write_config(path) -> Path:
     luts = _Luts(folder)
     cfg = _build(luts)
     folder.mkdir(exist_ok=True)
-    mode = 0o666 & ~_umask()
     for fname, chain in luts.files.items():
         ctf.write(chain, folder / fname, description=fname[:-4].replace("_", " "),
                   transform_id=f"aceskit:{fname[:-4]}")
-        os.chmod(folder / fname, mode)
-    text = cfg.serialize()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    fileio.write_text(path, cfg.serialize())
     return path

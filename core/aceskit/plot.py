@@ -13,14 +13,13 @@ Needs matplotlib (``pip install aceskit[plot]``), imported on first use.
 from __future__ import annotations
 
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import rgc, spaces
+from . import fileio, rgc, spaces
 from .convert import convert
 
 #: Reference gamuts drawn on every diagram: (label, registry name, color).
@@ -173,18 +172,8 @@ def save(fig, path: Union[str, os.PathLike]) -> Path:
         raise ValueError(f"output path must end in .png, got {str(path)!r}")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"output folder does not exist: {path.parent}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
+    with fileio.atomic_path(path, suffix=".tmp.png") as tmp:
         fig.savefig(tmp, format="png", dpi=fig.dpi)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return path
 
 
