@@ -14,9 +14,11 @@ import json, bpy
 names = [i.identifier for i in
          bpy.types.ColorManagedInputColorspaceSettings.bl_rna.properties['name'].enum_items]
 scene = bpy.context.scene
+scene.display_settings.display_device = 'sRGB - Display'
+scene.view_settings.view_transform = 'ACES 2.0 - SDR 100 nits (Rec.709)'
 scene.view_settings.look = 'ACES RGC (ARRI Wide Gamut 4)'
-displays = [i.identifier for i in bpy.types.ColorManagedDisplaySettings.bl_rna.properties['display_device'].enum_items]
-print(json.dumps({"names": names, "look": scene.view_settings.look, "displays": displays}))
+print(json.dumps({"names": names, "look": scene.view_settings.look,
+                  "display": scene.display_settings.display_device, "view": scene.view_settings.view_transform}))
 """
 
 
@@ -30,4 +32,4 @@ def test_blender_loads_the_config_with_every_space_and_the_looks(tmp_path):
     missing = set(spaces.names()) - set(result["names"])
     assert missing <= {"CIE XYZ-D65 - Scene-referred", "CIE XYZ-D65 - Display-referred"}, missing
     assert result["look"] == "ACES RGC (ARRI Wide Gamut 4)"
-    assert "sRGB - Display" in result["displays"]
+    assert (result["display"], result["view"]) == ("sRGB - Display", "ACES 2.0 - SDR 100 nits (Rec.709)")
