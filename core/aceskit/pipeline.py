@@ -127,7 +127,7 @@ def apply(chain: tuple, rgb: np.ndarray, out_dtype=np.float32, threads: int = 0,
         x = pre(x) if pre else x
         if gc is not None:
             y = gc(x)
-            changed[i] = backend._changed(x.T, y.T)
+            changed[i] = backend._changed(np.ascontiguousarray(x.T), np.ascontiguousarray(y.T))
             x = post(y) if post else y
         out[y0:y1] = x.reshape(y1 - y0, w, 3)
 
