@@ -5,8 +5,8 @@ Installs, per OS (Resolve's DaVinciCTL and scripting READMEs):
 - the DCTLs of ``hosts/resolve/dctl`` into an ``aceskit`` folder of Resolve's LUT folder
   (Color page > LUTs / DCTL effect; use "Update Lists" or restart Resolve to see them);
 - the scripts of ``hosts/resolve/scripts`` into ``Fusion/Scripts/Utility/aceskit`` of the user's
-  Resolve support folder (Workspace > Scripts > aceskit), with ``aceskit_resolve.json`` naming
-  the Python folder below and the LUT folder;
+  Resolve support folder (Workspace > Scripts > aceskit), each behind a header naming the Python
+  folder below and the LUT folder;
 - a private copy of the aceskit core and the scripts' helper module into an ``aceskit/resolve``
   data folder, so the scripts run without this checkout (Resolve's Python needs numpy).
 
@@ -18,7 +18,6 @@ marker is never overwritten or deleted.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
@@ -31,6 +30,12 @@ HOST = ROOT / "hosts" / "resolve"
 CORE = ROOT / "core" / "aceskit"
 MARKER = ".aceskit-resolve"
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
+#: Put in front of every installed script: where this machine's private aceskit payload lives.
+SCRIPT_HEADER = """# Added by `aceskit install resolve`: the aceskit payload of this installation.
+import os as _os, sys as _sys
+_sys.path[:0] = [_p for _p in {paths!r} if _p not in _sys.path]
+_os.environ.setdefault("ACESKIT_RESOLVE_LUT_ROOT", {lut_root!r})
+"""
 
 
 class InstallError(Exception):
@@ -101,10 +106,9 @@ def install(prefix: Optional[Path] = None) -> dict[str, Path]:
 
     def scripts(p: Path) -> None:
         p.mkdir()
+        header = SCRIPT_HEADER.format(paths=[str(t["python"])], lut_root=str(t["dctl"].parent))
         for script in sorted((HOST / "scripts").glob("*.py")):
-            shutil.copy2(script, p / script.name)
-        config = {"paths": [str(t["python"])], "lut_root": str(t["dctl"].parent)}
-        (p / "aceskit_resolve.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+            (p / script.name).write_text(header + script.read_text(encoding="utf-8"), encoding="utf-8")
 
     for key, fill in (("dctl", dctls), ("python", python), ("scripts", scripts)):
         _replace_dir(t[key], fill)

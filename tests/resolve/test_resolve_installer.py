@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import json
 import subprocess
 import sys
 
@@ -33,8 +32,10 @@ def test_install_reinstall_uninstall(installer, tmp_path):
     shipped = {p.relative_to(DCTL_DIR).as_posix() for p in DCTL_DIR.rglob("*.dctl")}
     assert {k for k in tree(t["dctl"]) if k.endswith(".dctl")} == shipped
     assert {p.name for p in t["scripts"].glob("*.py")} == {p.name for p in SCRIPTS_DIR.glob("*.py")}
-    config = json.loads((t["scripts"] / "aceskit_resolve.json").read_text())
-    assert config == {"paths": [str(t["python"])], "lut_root": str(t["dctl"].parent)}
+    installed = (t["scripts"] / "aceskit Clip RGC On.py").read_text()
+    assert installed.startswith("# Added by `aceskit install resolve`")
+    assert repr([str(t["python"])]) in installed and repr(str(t["dctl"].parent)) in installed
+    assert installed.endswith((SCRIPTS_DIR / "aceskit Clip RGC On.py").read_text())
     assert (t["python"] / "aceskit" / "rgc.py").is_file() and (t["python"] / "aceskit_resolve.py").is_file()
     # a LUT of another vendor next to ours survives everything
     other = t["dctl"].parent / "Film Looks" / "look.cube"

@@ -5,23 +5,7 @@ clip's ``aceskit RGC`` node (see aceskit_resolve).  Selection: the Media Pool se
 timeline clips, else the clip under the playhead.
 """
 
-import json
-import os
-import sys
-from pathlib import Path
-
-
-def _bootstrap():
-    """Put the aceskit paths the installer recorded next to this script on sys.path."""
-    cfg = Path(globals().get("__file__", ".")).resolve().with_name("aceskit_resolve.json")
-    if cfg.is_file():
-        data = json.loads(cfg.read_text(encoding="utf-8"))
-        sys.path[:0] = [p for p in data["paths"] if p not in sys.path]
-        os.environ.setdefault("ACESKIT_RESOLVE_LUT_ROOT", data["lut_root"])
-
-
-_bootstrap()
-import aceskit_resolve as ar  # noqa: E402
+import aceskit_resolve as ar
 
 
 def main(resolve, lut_dir=None) -> int:

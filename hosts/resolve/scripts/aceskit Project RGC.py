@@ -5,25 +5,12 @@ version to 1.3 where the API exposes it, turns Resolve's own gamut compression o
 project-level default) and re-syncs the RGC node of every clip that has an override.
 """
 
-import json
-import os
 import re
-import sys
+
 from pathlib import Path
 
-
-def _bootstrap():
-    """Put the aceskit paths the installer recorded next to this script on sys.path."""
-    cfg = Path(globals().get("__file__", ".")).resolve().with_name("aceskit_resolve.json")
-    if cfg.is_file():
-        data = json.loads(cfg.read_text(encoding="utf-8"))
-        sys.path[:0] = [p for p in data["paths"] if p not in sys.path]
-        os.environ.setdefault("ACESKIT_RESOLVE_LUT_ROOT", data["lut_root"])
-
-
-_bootstrap()
-import aceskit_resolve as ar  # noqa: E402
-from aceskit import policy  # noqa: E402
+import aceskit_resolve as ar
+from aceskit import policy
 
 
 def main(resolve, enable: bool = True, lut_dir=None) -> int:
