@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from report import update_section
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = "## Previews"
@@ -88,21 +89,6 @@ def section(r: dict) -> str:
     return "\n".join(lines)
 
 
-def update_docs(text: str) -> Path:
-    path = ROOT / "docs" / "performance.md"
-    doc = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    start = doc.find(SECTION + "\n")
-    if start < 0:
-        doc = doc.rstrip("\n") + "\n\n" + text
-    else:
-        end = doc.find("\n## ", start + len(SECTION))
-        doc = doc[:start] + text + ("" if end < 0 else doc[end:])
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(doc.rstrip("\n") + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--size", default="3840x2160", help="frame size WxH (default UHD)")
@@ -115,7 +101,7 @@ def main(argv=None) -> int:
     text = section(result)
     print(json.dumps(result, indent=2) if args.json else text)
     if args.update_docs:
-        print(f"updated {update_docs(text)}")
+        print(f"updated {update_section(SECTION, text)}")
     return 0
 
 

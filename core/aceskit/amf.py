@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional, Union
 
-from . import fileio, rgc, spaces
+from . import fileio, optional, rgc, spaces
 
 NS_V1 = "urn:ampas:aces:amf:v1.0"
 NS_V2 = "urn:ampas:aces:amf:v2.0"
@@ -559,11 +559,7 @@ def schema_path() -> str:
 
 @lru_cache(maxsize=1)
 def _schema():
-    try:
-        import xmlschema
-    except ImportError as e:
-        raise ImportError("AMF validation needs the xmlschema package (pip install xmlschema)") from e
-    return xmlschema.XMLSchema(schema_path())
+    return optional.require("xmlschema", "AMF validation", "xmlschema").XMLSchema(schema_path())
 
 
 def _schema_errors(root: ET.Element) -> list[str]:

@@ -23,7 +23,7 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from . import fileio, spaces
+from . import fileio, optional, spaces
 
 #: Largest finite half-float value (IEEE 754 binary16).
 HALF_MAX = 65504.0
@@ -41,11 +41,7 @@ SOURCES = ("acesImageContainerFlag", "colorInteropID", "chromaticities", "overri
 
 
 def _exr():
-    try:
-        import OpenEXR
-    except ImportError as e:  # pragma: no cover - OpenEXR is a dependency
-        raise ImportError("aceskit.exr needs the OpenEXR Python package (pip install 'OpenEXR>=3.4')") from e
-    return OpenEXR
+    return optional.require("OpenEXR", "aceskit.exr", "OpenEXR>=3.4")
 
 
 def dwa_safe_max(level: float) -> float:

@@ -28,7 +28,7 @@ from typing import Optional
 
 import numpy as np
 
-from . import __version__, fileio, rgc, spaces
+from . import __version__, fileio, optional, rgc, spaces
 from .convert import plan
 
 ACES2_CONFIG = "ocio://studio-config-latest"
@@ -49,11 +49,7 @@ _RULE_SCENE, _RULE_VIDEO = "Any Scene-linear or Log", "Any Video"
 
 
 def _ocio():
-    try:
-        import PyOpenColorIO as ocio
-    except ImportError as exc:  # pragma: no cover - exercised only without the dependency
-        raise ImportError("the OpenColorIO config needs OpenColorIO: pip install opencolorio") from exc
-    return ocio
+    return optional.require("PyOpenColorIO", "the OpenColorIO config", "opencolorio")
 
 
 @lru_cache(maxsize=None)

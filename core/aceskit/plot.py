@@ -19,7 +19,7 @@ from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import fileio, rgc, spaces
+from . import fileio, optional, rgc, spaces
 from .convert import convert
 
 #: Reference gamuts drawn on every diagram: (label, registry name, color).
@@ -31,11 +31,7 @@ KINDS = ("chromaticity", "falsecolor", "both")
 
 
 def _mpl():
-    try:
-        from matplotlib.figure import Figure
-    except ImportError as exc:  # pragma: no cover - exercised only without the dependency
-        raise ImportError("pictures need matplotlib: pip install 'aceskit[plot]'") from exc
-    return Figure
+    return optional.require("matplotlib.figure", "pictures", "aceskit[plot]").Figure
 
 
 @lru_cache(maxsize=1)

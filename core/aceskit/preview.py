@@ -19,7 +19,7 @@ from typing import Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from . import fileio
+from . import fileio, optional
 
 DEFAULT_DISPLAY = "sRGB - Display"
 DEFAULT_VIEW = "ACES 2.0 - SDR 100 nits (Rec.709)"
@@ -27,11 +27,7 @@ MIN_ROWS = 16  # smallest tile height
 
 
 def _ocio():
-    try:
-        import PyOpenColorIO as ocio
-    except ImportError as exc:  # pragma: no cover - exercised only without the dependency
-        raise ImportError("previews need OpenColorIO: pip install opencolorio") from exc
-    return ocio
+    return optional.require("PyOpenColorIO", "previews", "opencolorio")
 
 
 @lru_cache(maxsize=8)

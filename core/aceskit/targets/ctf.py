@@ -21,7 +21,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .. import expr as E, fileio
+from .. import expr as E, fileio, optional
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 from ..transfer import itu
 
@@ -30,11 +30,7 @@ OCIO_RGC_LIMITS = {"limit": (1.001, 65504.0), "threshold": (0.0, 0.9995), "power
 
 
 def _ocio():
-    try:
-        import PyOpenColorIO as ocio
-    except ImportError as exc:  # pragma: no cover - exercised only without the dependency
-        raise ImportError("the CTF backend needs OpenColorIO: pip install opencolorio") from exc
-    return ocio
+    return optional.require("PyOpenColorIO", "the CTF backend", "opencolorio")
 
 
 def half_domain() -> np.ndarray:
