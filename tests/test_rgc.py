@@ -14,7 +14,7 @@ from oracles import ocio_apply
 from hostcheck import PARAM_SETS
 
 warnings.filterwarnings("ignore", module="colour")
-colour = pytest.importorskip("colour")
+import colour
 
 # AP0 <-> AP1 from colour-science (its published AP0 NPM: within 1e-10 of the derived matrix)
 _AP0_TO_AP1 = colour.matrix_RGB_to_RGB(colour.RGB_COLOURSPACES["ACES2065-1"], colour.RGB_COLOURSPACES["ACEScg"], None)

@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from aceskit import transfer as T
 
 warnings.filterwarnings("ignore", module="colour")
-colour = pytest.importorskip("colour")
+import colour
 from colour.models.rgb.transfer_functions import itur_bt_2020  # noqa: E402
 
 X = np.concatenate([np.linspace(0.0, 1.0, 501), np.geomspace(1e-4, 60.0, 400)])
