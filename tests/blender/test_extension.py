@@ -2,7 +2,6 @@
 blender_ext.py, installed and enabled in Blender, its operators run, and renders write an AMF
 that validates against the official XSD with the RGC ``applied`` flag the policy asks for."""
 
-import importlib.util
 import subprocess
 import sys
 import zipfile
@@ -12,6 +11,8 @@ import numpy as np
 import OpenEXR
 import pytest
 
+from aceskit.commands.install import load_installer
+
 from aceskit import amf, policy, rgc, spaces
 from aceskit.targets import blender as backend
 
@@ -20,10 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def installer():
-    spec = importlib.util.spec_from_file_location("aceskit_installer_blender", ROOT / "installers" / "blender.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_installer("blender")
 
 
 @pytest.fixture(scope="session")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from aceskit.commands.install import load_installer
 
 import fakenuke
 
@@ -16,10 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def installer():
-    spec = importlib.util.spec_from_file_location("aceskit_installer_nuke_test", ROOT / "installers" / "nuke.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_installer("nuke")
 
 
 def _our_lines(init_py: Path) -> list[str]:

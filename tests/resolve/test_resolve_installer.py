@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 
 import pytest
 
-from resolvetest import DCTL_DIR, ROOT, SCRIPTS_DIR
+from aceskit.commands.install import load_installer
+
+from resolvetest import DCTL_DIR, SCRIPTS_DIR
 
 
 @pytest.fixture(scope="module")
 def installer():
-    spec = importlib.util.spec_from_file_location("aceskit_installer_resolve", ROOT / "installers" / "resolve.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_installer("resolve")
 
 
 def tree(path):
