@@ -91,9 +91,6 @@ class GamutCompress:
         outputs, _ = rgc.expressions(self.params, self.inverse)
         return PixelExpr(outputs, self.label)
 
-    def parameters(self) -> list[str]:
-        return sorted(E.variables(self.lower().outputs) - {"r", "g", "b"})
-
 
 Op = Union[Matrix, Curve, PixelExpr, GamutCompress]
 
