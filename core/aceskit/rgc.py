@@ -212,7 +212,7 @@ def classify(rgb_ap1, params: Optional[RGCParams] = None) -> np.ndarray:
     """Per pixel and channel: 0 inside the zone of trust, 1 compressed (t <= d <= l), 2 beyond the limit."""
     p = params or REFERENCE
     a = np.asarray(rgb_ap1, dtype=np.float64)
-    _, dist = expressions(p)
+    _, dist = _cached_expressions(p, False)
     d = np.stack([np.broadcast_to(x, a.shape[:-1]) for x in
                   E.evaluate(list(dist), {"r": a[..., 0], "g": a[..., 1], "b": a[..., 2]})], axis=-1)
     out = np.zeros(d.shape, dtype=np.uint8)
