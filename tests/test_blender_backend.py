@@ -1,6 +1,6 @@
 """The Blender backend without Blender: networks run on an emulator of Blender's Math node.
 
-The emulator follows the Math node's semantics as measured in Blender 5.0.1 (float32; DIVIDE by 0
+The emulator follows the Math node's semantics as measured in Blender 4.5.15 and 5.0.1 (float32; DIVIDE by 0
 gives 0; POWER of a negative base with a fractional exponent gives 0; LOGARITHM/SQRT of invalid
 input give 0; MINIMUM/MAXIMUM return their first operand when either is NaN).  tests/blender
 checks the emulator against real renders; here it lets the core's laws be checked quickly.
@@ -85,7 +85,7 @@ def rgc_inputs(params, inverse):
 
 # -- the RGC on the emulator --------------------------------------------------------------------
 
-@pytest.mark.parametrize("space", backend.RGC_SPACES)
+@pytest.mark.parametrize("space", backend.HOST.rgc_spaces)
 @pytest.mark.parametrize("inverse", [False, True])
 def test_parametric_rgc_on_emulator(space, inverse):
     import hostcheck
@@ -106,7 +106,7 @@ def test_nonfinite_like_numpy_on_emulator():
     px = np.concatenate([testimage.nonfinite_pixels(), testimage.edge_case_pixels(),
                          [[np.nan, -1, 2], [0, 0, np.nan], [-np.inf, 0, 0]]])
     for inverse in (False, True):
-        for space in backend.RGC_SPACES:
+        for space in backend.HOST.rgc_spaces:
             out = simulate(net, px, {"Invert": float(inverse)}, space)
             with np.errstate(all="ignore"):
                 aim = rgc.compress(px.astype(F).astype(np.float64), inverse=inverse, space=space)
@@ -177,7 +177,7 @@ def test_group_names_and_specs():
     floats = [s for s in spec.inputs if s.kind == "FLOAT"]
     assert [(s.name, s.default, s.min, s.max) for s in floats] == [(p.label, p.default, p.min, p.max)
                                                                     for p in rgc.UI_PARAMS]
-    assert list(spec.net.outputs) == list(backend.RGC_SPACES)
+    assert list(spec.net.outputs) == list(backend.HOST.rgc_spaces)
     with pytest.raises(ValueError, match="not an aceskit node group"):
         backend.spec("ACES Thing")
 
@@ -199,3 +199,41 @@ def test_shared_subexpressions_are_emitted_once():
 def test_unknown_variable_is_named():
     with pytest.raises(ValueError, match="'limit_c' has no Blender input"):
         backend.compile_chains({"": (PixelExpr((E.var("limit_c"),) * 3),)})
+
+
+def test_unknown_op_type_is_named():
+    class Dither:
+        label = "dither"
+    with pytest.raises(TypeError, match="cannot compile Dither; it compiles Matrix, Curve, PixelExpr, GamutCompress"):
+        backend.compile_chains({"": (Dither(),)})
+
+
+def test_groups_are_what_the_manifest_ships():
+    from aceskit.targets import manifest
+    blender = manifest.host("blender")
+    assert backend.group_names()[2:] == [backend.conversion_name(s, d) for s, d in blender.conversion_pairs()]
+    assert "Linear ARRI Wide Gamut 4 to ACEScg" in backend.group_names()  # linear camera spaces too
+    assert list(backend.spec(backend.RGC_REFERENCE).net.outputs) == list(blender.rgc_spaces)
+    socket = backend.spec(backend.RGC_REFERENCE, menus=False).inputs[0]
+    assert (socket.kind, socket.default, socket.min, socket.max) == ("INT", 0, 0, len(blender.rgc_spaces) - 1)
+    assert socket.description.endswith(", ".join(f"{k} = {s}" for k, s in enumerate(blender.rgc_spaces)))
+
+
+@pytest.mark.parametrize("parametric", [False, True])
+def test_index_input_chooses_exactly_what_the_menu_does(parametric):
+    """Blender 4.5 has no menu sockets: the working space is an integer input and the network
+    chooses the variant itself; every pixel (NaN and Inf included) is bit-identical to the menu
+    variant, and an index outside the range picks the nearest end."""
+    menu_net = backend.spec(backend.RGC_PARAMETRIC if parametric else backend.RGC_REFERENCE).net
+    index_net = backend.spec(backend.RGC_PARAMETRIC if parametric else backend.RGC_REFERENCE, menus=False).net
+    assert list(index_net.outputs) == [""]
+    px = np.concatenate([np.random.default_rng(3).normal(0.2, 1.5, (500, 3)), testimage.edge_case_pixels(),
+                         testimage.nonfinite_pixels()])
+    spaces = backend.HOST.rgc_spaces
+    for inverse in (False, True):
+        inputs = rgc_inputs(rgc.REFERENCE, inverse) if parametric else {"Invert": float(inverse)}
+        for k, space in [*enumerate(spaces), (-3, spaces[0]), (7, spaces[-1])]:
+            want = simulate(menu_net, px, inputs, space)
+            got = simulate(index_net, px, {**inputs, backend.WORKING_SPACE: k})
+            np.testing.assert_array_equal(got, want, err_msg=f"index {k}, inverse={inverse}")
+        assert not np.array_equal(simulate(menu_net, px, inputs, spaces[0]), simulate(menu_net, px, inputs, spaces[1]))

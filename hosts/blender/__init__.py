@@ -16,21 +16,17 @@ from bpy.props import BoolProperty, EnumProperty, PointerProperty, StringPropert
 
 from . import exrheader, render, tagging
 
-from aceskit import policy
+from aceskit import policy, spaces
 from aceskit.targets import blender as backend
+from aceskit.targets import manifest
 
-ACES_VERSIONS = [("1.2", "ACES 1.2", "No Reference Gamut Compression"),
-                 ("1.3", "ACES 1.3", "Reference Gamut Compression available, on by default"),
-                 ("2.0", "ACES 2.0", "Reference Gamut Compression available, on by default")]
-CLIP_OVERRIDES = [("follow", "Follow Project", "Use the scene's RGC setting"),
-                  ("on", "On", "Apply the RGC to this image"),
-                  ("off", "Off", "Never apply the RGC to this image")]
+ACES_VERSIONS = [(v, f"ACES {v}", "") for v in backend.HOST.aces_versions]
+CLIP_OVERRIDES = [(key, label, "") for key, label in manifest.OVERRIDE_LABELS]
 EXPORT_MODES = [("follow_project", "Follow Project", "Bake the RGC when the scene's RGC is on"),
                 ("follow_clip", "Follow Clip", "Bake the RGC per image, as viewed (deliverables)"),
                 ("force_on", "Force On", "Always bake the RGC"),
                 ("force_off", "Force Off", "Never bake it; the AMF says whether to apply it (VFX pulls)")]
 assert [m for m, *_ in EXPORT_MODES] == list(policy.EXPORT_MODES)
-assert [c for c, *_ in CLIP_OVERRIDES] == list(policy.CLIP_OVERRIDES)
 
 
 def _refresh_view(self, context):
@@ -39,9 +35,10 @@ def _refresh_view(self, context):
 
 
 class AcesSceneSettings(bpy.types.PropertyGroup):
-    aces_version: EnumProperty(name="ACES Version", items=ACES_VERSIONS, default="1.3", update=_refresh_view)
+    aces_version: EnumProperty(name="ACES Version", items=ACES_VERSIONS, default=ACES_VERSIONS[0][0],
+                               update=_refresh_view, description="The ACES version of the project (for the AMF)")
     rgc: BoolProperty(name="Reference Gamut Compression", default=True, update=_refresh_view,
-                      description="Apply the ACES RGC to images in the viewing pipeline (ACES 1.3 and later)")
+                      description="Apply the ACES RGC to images in the viewing pipeline")
     export_mode: EnumProperty(name="Export", items=EXPORT_MODES, default="follow_project",
                               description="Whether renders bake the RGC")
     write_amf: BoolProperty(name="Write AMF", default=True, description="Write an ACES Metadata File next to renders")
@@ -50,7 +47,8 @@ class AcesSceneSettings(bpy.types.PropertyGroup):
 
 
 class AcesImageSettings(bpy.types.PropertyGroup):
-    rgc_override: EnumProperty(name="RGC", items=CLIP_OVERRIDES, default="follow", update=_refresh_view)
+    rgc_override: EnumProperty(name="RGC", items=CLIP_OVERRIDES, default=CLIP_OVERRIDES[0][0], update=_refresh_view,
+                               description="Whether the RGC applies to this image (Follow Project: the scene's setting)")
     source_space: StringProperty(name="Source Space", description="Color space found in the file's header")
     source: StringProperty(name="Found By", description="Header attribute the color space was taken from")
     checked: BoolProperty(name="Header Checked", options={"HIDDEN"},
@@ -76,7 +74,7 @@ class ACESKIT_OT_ensure_node_groups(bpy.types.Operator):
 def _compositor_tree(context):
     space = getattr(context, "space_data", None)
     tree = getattr(space, "edit_tree", None) if getattr(space, "type", "") == "NODE_EDITOR" else None
-    return tree if tree is not None and tree.bl_idname == "CompositorNodeTree" else context.scene.compositing_node_group
+    return tree if tree is not None and tree.bl_idname == "CompositorNodeTree" else backend.scene_tree(context.scene, bpy)
 
 
 class ACESKIT_OT_add_group_node(bpy.types.Operator):
@@ -161,22 +159,28 @@ class ACESKIT_OT_set_working_space(bpy.types.Operator):
     convert_colors: BoolProperty(name="Convert Colors", default=False,
                                  description="Convert existing material and light colors to the new space")
 
+    @classmethod
+    def poll(cls, context):
+        if getattr(bpy.data, "colorspace", None) is None:  # Blender 4.5 has no working space setting
+            cls.poll_message_set("Blender 4.5 works in Linear Rec.709; a working color space needs Blender 5.0")
+            return False
+        return True
+
     def execute(self, context):
-        if not hasattr(bpy.ops.wm, "set_working_color_space"):
-            self.report({"ERROR"}, "this Blender has no working color space setting; it needs Blender 5.0")
-            return {"CANCELLED"}
         return bpy.ops.wm.set_working_color_space(working_space="ACEScg", convert_colors=self.convert_colors)
 
 
 # -- UI -----------------------------------------------------------------------------------------
 def _conversions(kind: str) -> list:
-    aces = set(backend.ACES_SPACES)
-    pairs = backend.conversion_pairs()
+    """Group names of one menu: "to_aces" (camera to ACES), "from_aces", or "aces" (among ACES spaces)."""
+    def aces(name):
+        return spaces.get(name).family == "ACES"
+    pairs = backend.HOST.conversion_pairs()
     if kind == "aces":
-        return [backend.conversion_name(s, d) for s, d in pairs if s in aces and d in aces]
+        return [backend.conversion_name(s, d) for s, d in pairs if aces(s) and aces(d)]
     if kind == "to_aces":
-        return [backend.conversion_name(s, d) for s, d in pairs if s not in aces]
-    return [backend.conversion_name(s, d) for s, d in pairs if d not in aces]
+        return [backend.conversion_name(s, d) for s, d in pairs if not aces(s)]
+    return [backend.conversion_name(s, d) for s, d in pairs if not aces(d)]
 
 
 class _ConversionMenu:
@@ -237,9 +241,7 @@ class NODE_PT_aceskit(bpy.types.Panel):
     def draw(self, context):
         layout, s = self.layout, context.scene.aceskit
         layout.prop(s, "aces_version")
-        row = layout.row()
-        row.enabled = s.aces_version != "1.2"
-        row.prop(s, "rgc")
+        layout.prop(s, "rgc")
         layout.prop(s, "export_mode")
         layout.prop(s, "write_amf")
         layout.separator()

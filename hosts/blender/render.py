@@ -58,14 +58,14 @@ def override(image) -> str:
 def apply_viewing(scene) -> None:
     """Activate managed RGC nodes where the clip's RGC is on (what the artist sees)."""
     p = project(scene)
-    for n in rgc_nodes(scene.compositing_node_group):
+    for n in rgc_nodes(backend.scene_tree(scene, bpy)):
         n.mute = not policy.clip_rgc(p, override(source_image(n)))
 
 
 def apply_export(scene) -> Optional[bool]:
     """Activate managed RGC nodes where the export bakes the RGC; returns the AMF applied flag."""
     p, mode = project(scene), scene.aceskit.export_mode
-    nodes = rgc_nodes(scene.compositing_node_group)
+    nodes = rgc_nodes(backend.scene_tree(scene, bpy))
     clip = _clip(scene)
     for n in nodes:
         n.mute = not policy.baked(p, override(source_image(n)), mode)
@@ -76,10 +76,10 @@ def apply_export(scene) -> Optional[bool]:
 
 
 def _clip(scene):
-    tree = scene.compositing_node_group
+    tree = backend.scene_tree(scene, bpy)
     if tree is None:
         return None
-    out = next((n for n in tree.nodes if n.bl_idname == "NodeGroupOutput"), None)
+    out = backend.output_node(tree, bpy)
     found = source_image(out) if out is not None else None
     return found or next((n.image for n in tree.nodes if n.bl_idname == "CompositorNodeImage" and n.image), None)
 

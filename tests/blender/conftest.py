@@ -20,6 +20,8 @@ except ImportError:
     sys.path.insert(0, str(ROOT / "core"))
 sys.path.insert(0, str(ROOT / "tests"))  # hostcheck
 
+from aceskit.targets import blender as backend  # noqa: E402
+
 
 
 @pytest.fixture(scope="session")
@@ -56,19 +58,18 @@ class Compositor:
         img.colorspace_settings.name = "Non-Color"  # values reach the compositor unconverted
         img.pixels.foreach_set(pix.reshape(h, w, 4)[::-1].ravel())  # Blender rows are bottom-first
         sc = bpy.context.scene
-        comp = bpy.data.node_groups.new("aceskit-test-comp", "CompositorNodeTree")
-        comp.interface.new_socket("Image", in_out="OUTPUT", socket_type="NodeSocketColor")
-        sc.compositing_node_group = comp
+        comp = backend.scene_tree(sc, bpy, create=True)
+        comp.nodes.clear()
         src = comp.nodes.new("CompositorNodeImage")
         src.image = img
-        out = comp.nodes.new("NodeGroupOutput")
+        out = backend.output_node(comp, bpy, create=True)
         if group is None:
             comp.links.new(src.outputs["Image"], out.inputs["Image"])
         else:
             node = comp.nodes.new("CompositorNodeGroup")
             node.node_tree = bpy.data.node_groups[group] if isinstance(group, str) else group
             for name, value in inputs.items():
-                node.inputs[name].default_value = value
+                node.inputs[name].default_value = space_input(bpy, value) if name == backend.WORKING_SPACE else value
             comp.links.new(src.outputs["Image"], node.inputs["Image"])
             comp.links.new(node.outputs["Image"], out.inputs["Image"])
         r = sc.render
@@ -92,8 +93,7 @@ class Compositor:
         finally:
             if policy is not None:
                 policy.export_mode, policy.write_amf = saved
-            sc.compositing_node_group = None
-            bpy.data.node_groups.remove(comp)
+            comp.nodes.clear()
             bpy.data.images.remove(img)
             if path.exists():
                 path.unlink()
@@ -108,5 +108,15 @@ def compositor(bpy, tmp_path_factory):
 @pytest.fixture(scope="session")
 def groups(bpy):
     """All aceskit node groups, built once by the backend."""
-    from aceskit.targets import blender as backend
     return backend.ensure_groups(bpy)
+
+
+def space_input(bpy, space: str):
+    """The value of a group node's Working Space input that selects ``space``: the space's name
+    (a menu, Blender 5.0+) or its index (Blender 4.5)."""
+    return space if backend.api(bpy).menus else backend.HOST.rgc_spaces.index(space)
+
+
+@pytest.fixture(scope="session")
+def space_value(bpy):
+    return lambda space: space_input(bpy, space)

@@ -22,7 +22,13 @@ def test_parametric_interface_matches_ui_params(bpy, groups):
         assert item.min_value == pytest.approx(p.min, rel=1e-7)
         assert item.max_value == pytest.approx(p.max, rel=1e-7)
     assert by_name["Invert"].socket_type == "NodeSocketBool" and by_name["Invert"].default_value is False
-    assert by_name[backend.WORKING_SPACE].socket_type == "NodeSocketMenu"
+    space = by_name[backend.WORKING_SPACE]
+    if backend.api(bpy).menus:
+        assert space.socket_type == "NodeSocketMenu"
+    else:  # Blender 4.5: an integer with the spaces' indices as its range
+        assert space.socket_type == "NodeSocketInt"
+        assert (space.min_value, space.max_value, space.default_value) == (0, len(backend.HOST.rgc_spaces) - 1, 0)
+        assert "1 = ACEScg" in space.description
 
 
 def test_reference_interface(bpy, groups):
@@ -31,18 +37,20 @@ def test_reference_interface(bpy, groups):
     assert g.bl_idname == "CompositorNodeTree"
 
 
-def test_group_node_shows_defaults_and_menu(bpy, groups):
+def test_group_node_shows_defaults_and_working_space(bpy, groups, space_value):
     tree = bpy.data.node_groups.new("interface-probe", "CompositorNodeTree")
     try:
         node = tree.nodes.new("CompositorNodeGroup")
         node.node_tree = bpy.data.node_groups[backend.RGC_PARAMETRIC]
         assert node.inputs["Roll-off"].default_value == pytest.approx(rgc.POWER, rel=1e-7)
         assert node.inputs["Limit Cyan"].default_value == pytest.approx(rgc.LIMIT[0], rel=1e-7)
-        assert node.inputs[backend.WORKING_SPACE].default_value == "ACES2065-1"
-        node.inputs[backend.WORKING_SPACE].default_value = "ACEScg"
-        assert node.inputs[backend.WORKING_SPACE].default_value == "ACEScg"
-        with pytest.raises(TypeError):
-            node.inputs[backend.WORKING_SPACE].default_value = "Linear Rec.709"
+        space = node.inputs[backend.WORKING_SPACE]
+        assert space.default_value == space_value("ACES2065-1")
+        space.default_value = space_value("ACEScg")
+        assert space.default_value == space_value("ACEScg")
+        if backend.api(bpy).menus:
+            with pytest.raises(TypeError):
+                space.default_value = "Linear Rec.709"
     finally:
         bpy.data.node_groups.remove(tree)
 
@@ -57,15 +65,15 @@ def test_refresh_keeps_the_datablock(bpy, groups):
     assert after == before and len(after.nodes) == count
 
 
-def test_refresh_keeps_values_set_on_group_nodes(bpy, groups):
+def test_refresh_keeps_values_set_on_group_nodes(bpy, groups, space_value):
     tree = bpy.data.node_groups.new("refresh-probe", "CompositorNodeTree")
     try:
         node = tree.nodes.new("CompositorNodeGroup")
         node.node_tree = bpy.data.node_groups[backend.RGC_PARAMETRIC]
         node.inputs["Limit Yellow"].default_value = 1.5
-        node.inputs[backend.WORKING_SPACE].default_value = "ACEScg"
+        node.inputs[backend.WORKING_SPACE].default_value = space_value("ACEScg")
         backend.ensure_groups(bpy, [backend.RGC_PARAMETRIC])
         assert node.inputs["Limit Yellow"].default_value == pytest.approx(1.5)
-        assert node.inputs[backend.WORKING_SPACE].default_value == "ACEScg"
+        assert node.inputs[backend.WORKING_SPACE].default_value == space_value("ACEScg")
     finally:
         bpy.data.node_groups.remove(tree)

@@ -12,7 +12,7 @@ import hostcheck
 from aceskit import rgc, testimage
 from aceskit.targets import blender as backend
 
-SPACES = backend.RGC_SPACES
+SPACES = backend.HOST.rgc_spaces
 
 
 @pytest.fixture(scope="module")

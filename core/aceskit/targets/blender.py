@@ -1,12 +1,17 @@
 """Blender backend: op chains as compositor node groups built from Math nodes.
 
-Planning is pure Python: :func:`compile_chains` turns op chains into a :class:`Net`, a
-list of Blender ``ShaderNodeMath`` operations over the group's inputs, with common
-sub-expressions shared.  :func:`build` (the only function that needs ``bpy``) makes the
-node group from a :class:`GroupSpec`.  The ``aceskit`` Blender extension calls
-:func:`ensure_groups` to create every group it offers.
+Three parts:
 
-Blender's Math node is not IEEE arithmetic (measured in 5.0.1): ``DIVIDE`` by 0 gives 0,
+- networks (pure Python): :func:`compile_chains` turns op chains into a :class:`Net`, a list of
+  Blender Math node operations over the group's inputs, with common sub-expressions shared;
+  :func:`spec` describes a group (:class:`GroupSpec`);
+- what it ships: :func:`group_names`, read from the ``blender`` entry of
+  :mod:`aceskit.targets.manifest`;
+- building (needs ``bpy``): :func:`build` makes a node group from a spec in the open file, for
+  the Blender version running (:class:`Api`: 4.5 LTS or 5.0 and later); the extension calls
+  :func:`ensure_groups`.  The backend writes no files: its output lives in the ``.blend``.
+
+Blender's Math node is not IEEE arithmetic (measured in 4.5.15 and 5.0.1): ``DIVIDE`` by 0 gives 0,
 ``POWER`` of a negative base with a fractional exponent gives 0, ``SQRT``/``LOGARITHM`` of
 invalid input give 0, ``MINIMUM``/``MAXIMUM`` return their first operand when either is
 NaN, and ``COMPARE`` treats values within FLT_EPSILON as equal.  The translation keeps
@@ -29,6 +34,7 @@ from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, U
 
 from .. import expr as E
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
+from . import manifest
 
 #: Largest float32 rounded down; x is not NaN iff x < BIG or x > -BIG.
 BIG = 3.4e38
@@ -177,43 +183,72 @@ class _Compiler:
     def chain(self, chain: Sequence, rgb: Tuple[Operand, ...], params: Mapping[str, Operand]):
         for op in chain:
             self.label = getattr(op, "label", "") or type(op).__name__
-            if isinstance(op, GamutCompress):
-                op = op.lower()
-            if isinstance(op, Matrix):
-                rgb = tuple(self.matrix_row(row, rgb) for row in op.m)
-            elif isinstance(op, Curve):
-                rgb = tuple(self.expr([op.fn], {**params, "x": c})[0] for c in rgb)
-            elif isinstance(op, PixelExpr):
-                rgb = tuple(self.expr(list(op.outputs), {**params, "r": rgb[0], "g": rgb[1], "b": rgb[2]}))
-            else:
-                raise TypeError(f"the Blender backend cannot compile {type(op).__name__}")
+            build = OP_BUILDERS.get(type(op))
+            if build is None:
+                raise TypeError(f"the Blender backend cannot compile {type(op).__name__}; "
+                                f"it compiles {', '.join(t.__name__ for t in OP_BUILDERS)}")
+            rgb = build(self, op, rgb, params)
         return rgb
 
-    def matrix_row(self, row, rgb) -> Operand:
+    def matrix(self, op: Matrix, rgb, params):
         # every term is kept (also zero coefficients) so NaN and Inf spread as in numpy
-        acc: Operand = self.math("MULTIPLY", rgb[0], float(row[0]))
-        for k in (1, 2):
-            acc = self.math("MULTIPLY_ADD", rgb[k], float(row[k]), acc)
-        return acc
+        def row(coefficients) -> Operand:
+            acc: Operand = self.math("MULTIPLY", rgb[0], float(coefficients[0]))
+            for k in (1, 2):
+                acc = self.math("MULTIPLY_ADD", rgb[k], float(coefficients[k]), acc)
+            return acc
+        return tuple(row(r) for r in op.m)
+
+    def curve(self, op: Curve, rgb, params):
+        return tuple(self.expr([op.fn], {**params, "x": c})[0] for c in rgb)
+
+    def pixel_expr(self, op: PixelExpr, rgb, params):
+        return tuple(self.expr(list(op.outputs), {**params, "r": rgb[0], "g": rgb[1], "b": rgb[2]}))
+
+    def gamut_compress(self, op: GamutCompress, rgb, params):
+        return self.pixel_expr(op.lower(), rgb, params)
+
+    def choose(self, index: Operand, variants: Sequence[Tuple[Operand, ...]]) -> Tuple[Operand, ...]:
+        """Variant ``round(index)`` (clamped to the list) of ``variants``, channel by channel."""
+        chosen = variants[-1]
+        for k in range(len(variants) - 2, -1, -1):
+            below = self.math("LESS_THAN", index, k + 0.5)
+            chosen = tuple(self.select(below, a, b) for a, b in zip(variants[k], chosen))
+        return chosen
 
 
-def compile_chains(chains: Mapping[str, Sequence], params: Optional[Mapping[str, str]] = None) -> Net:
+#: How each op type becomes Math nodes (one entry per op type of aceskit.ops).
+OP_BUILDERS = {Matrix: _Compiler.matrix, Curve: _Compiler.curve, PixelExpr: _Compiler.pixel_expr,
+               GamutCompress: _Compiler.gamut_compress}
+
+
+def compile_chains(chains: Mapping[str, Sequence], params: Optional[Mapping[str, str]] = None,
+                   index: Optional[str] = None) -> Net:
     """Compile op chains (one per menu entry) reading channels ``In('r'|'g'|'b')``.
 
     ``params`` maps expression variables (``limit_c``, ``invert`` ...) to group input names.
+    With ``index`` (a group input name) the network has one output: chain number ``index``
+    (0, 1, ...) chosen inside the network, for Blender versions without menu sockets.
     """
     comp = _Compiler()
     env = {k: In(v) for k, v in (params or {}).items()}
     for key, chain in chains.items():
         comp.net.outputs[key] = comp.chain(chain, (In("r"), In("g"), In("b")), env)
+    if index is not None:
+        comp.label = "Choose " + index
+        comp.net.outputs = {"": comp.choose(In(index), list(comp.net.outputs.values()))}
     return comp.net
 
 
-# -- group descriptions --------------------------------------------------------
+# -- what the backend ships ----------------------------------------------------
+
+#: The Blender entry of the host manifest: RGC working spaces, conversion pairs, ACES versions.
+HOST = manifest.host("blender")
+
 
 class Socket(NamedTuple):
     name: str
-    kind: str                 # "FLOAT", "BOOL" or "MENU"
+    kind: str                 # "FLOAT", "BOOL", "MENU" or "INT"
     default: object = 0.0
     min: float = -math.inf
     max: float = math.inf
@@ -234,34 +269,39 @@ class GroupSpec:
 RGC_REFERENCE = "ACES Reference Gamut Compress"
 RGC_PARAMETRIC = "ACES Gamut Compress (Parametric)"
 WORKING_SPACE = "Working Space"
-#: Working spaces the RGC groups offer (Blender 5's compositor can work in either).
-RGC_SPACES = ("ACES2065-1", "ACEScg")
-#: Spaces every camera log space is converted to and from.
-HUBS = ("ACEScg", "ACES2065-1")
-#: ACES spaces converted among each other.
-ACES_SPACES = ("ACES2065-1", "ACEScg", "ACEScct")
 
 
 def _invert_socket() -> Socket:
     return Socket("Invert", "BOOL", False, description="Apply the inverse (undo a previous compression)")
 
 
-def rgc_spec(parametric: bool) -> GroupSpec:
+def space_socket(menus: bool = True) -> Socket:
+    """The working space input: a menu, or (``menus=False``, Blender 4.5) the space's index."""
+    spaces = HOST.rgc_spaces
+    if menus:
+        return Socket(WORKING_SPACE, "MENU", spaces[0], description="Color space of the image")
+    legend = ", ".join(f"{k} = {s}" for k, s in enumerate(spaces))
+    return Socket(WORKING_SPACE, "INT", 0, 0, len(spaces) - 1, f"Color space of the image: {legend}")
+
+
+def rgc_spec(parametric: bool, menus: bool = True) -> GroupSpec:
     from .. import rgc
     params = rgc.UI if parametric else None
-    chains = {s: rgc.chain(params, inverse=None, space=s) for s in RGC_SPACES}
+    chains = {s: rgc.chain(params, inverse=None, space=s) for s in HOST.rgc_spaces}
     names = {p.name: p.label for p in rgc.UI_PARAMS} if parametric else {}
-    net = compile_chains(chains, {**names, "invert": "Invert"})
-    sockets = [Socket(WORKING_SPACE, "MENU", RGC_SPACES[0], description="Color space of the image")]
+    net = compile_chains(chains, {**names, "invert": "Invert"}, index=None if menus else WORKING_SPACE)
+    sockets = [space_socket(menus)]
     if parametric:
         sockets += [Socket(p.label, "FLOAT", p.default, p.min, p.max, f"{p.group} ({p.name})") for p in rgc.UI_PARAMS]
     sockets.append(_invert_socket())
     what = "with adjustable limits, thresholds and roll-off" if parametric else "with the ACES 1.3 reference values"
     return GroupSpec(RGC_PARAMETRIC if parametric else RGC_REFERENCE,
-                     f"ACES Reference Gamut Compression {what}", tuple(sockets), net, menu=WORKING_SPACE)
+                     f"ACES Reference Gamut Compression {what}", tuple(sockets), net,
+                     menu=WORKING_SPACE if menus else None)
 
 
 def conversion_name(src: str, dst: str) -> str:
+    """The name of the group converting ``src`` to ``dst``."""
     return f"{src} to {dst}"
 
 
@@ -271,42 +311,80 @@ def conversion_spec(src: str, dst: str) -> GroupSpec:
     return GroupSpec(conversion_name(src, dst), f"Convert {src} values to {dst}", (), net)
 
 
-def conversion_pairs() -> List[Tuple[str, str]]:
-    """Every camera log space to and from ACEScg and ACES2065-1, and the ACES spaces among each other."""
-    from .. import spaces
-    pairs = [(a, b) for a in ACES_SPACES for b in ACES_SPACES if a != b]
-    for name in spaces.names():
-        cs = spaces.get(name)
-        if cs.family == "Camera" and not cs.is_linear:
-            for hub in HUBS:
-                pairs += [(name, hub), (hub, name)]
-    return pairs
-
-
 def group_names() -> List[str]:
-    return [RGC_REFERENCE, RGC_PARAMETRIC] + [conversion_name(s, d) for s, d in conversion_pairs()]
+    return [RGC_REFERENCE, RGC_PARAMETRIC] + [conversion_name(s, d) for s, d in HOST.conversion_pairs()]
 
 
-def spec(name: str) -> GroupSpec:
-    """The description of the aceskit group called ``name`` (one of :func:`group_names`)."""
+def spec(name: str, menus: bool = True) -> GroupSpec:
+    """The description of the aceskit group called ``name`` (one of :func:`group_names`);
+    ``menus=False`` for a Blender without menu sockets (4.5)."""
     if name in (RGC_REFERENCE, RGC_PARAMETRIC):
-        return rgc_spec(name == RGC_PARAMETRIC)
-    for src, dst in conversion_pairs():
+        return rgc_spec(name == RGC_PARAMETRIC, menus)
+    for src, dst in HOST.conversion_pairs():
         if conversion_name(src, dst) == name:
             return conversion_spec(src, dst)
     raise ValueError(f"{name!r} is not an aceskit node group; expected one of group_names()")
 
 
-def fingerprint(spec: GroupSpec) -> str:
-    """A short digest of everything :func:`build` makes from ``spec`` (to skip rebuilding a current group)."""
+def fingerprint(spec: GroupSpec, api: Optional["Api"] = None) -> str:
+    """A short digest of everything :func:`build` makes from ``spec`` with ``api`` (to skip
+    rebuilding a current group)."""
     import hashlib
-    text = repr((spec.name, spec.description, spec.inputs, spec.menu, spec.net.nodes, list(spec.net.outputs.items())))
+    text = repr((spec.name, spec.description, spec.inputs, spec.menu, spec.net.nodes, list(spec.net.outputs.items()),
+                 api[:2] if api else None))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # -- building (needs bpy) ------------------------------------------------------
 
-_SOCKET_TYPES = {"FLOAT": "NodeSocketFloat", "BOOL": "NodeSocketBool", "MENU": "NodeSocketMenu"}
+class Api(NamedTuple):
+    """What the running Blender's compositor offers node groups (read from ``bpy.app.version``)."""
+
+    math: str       # the Math node type: CompositorNodeMath (4.5), ShaderNodeMath (5.0+)
+    menus: bool     # menu sockets and the Menu Switch node in compositor groups (5.0+)
+    output: str     # the node a scene's compositor writes the render through
+    version: Tuple[int, int]
+
+
+def api(bpy=None) -> Api:
+    bpy = bpy or importlib.import_module("bpy")
+    version = tuple(bpy.app.version[:2])
+    if version < (4, 5):
+        raise RuntimeError(f"aceskit needs Blender 4.5 or later, this is {bpy.app.version_string}")
+    if version < (5, 0):
+        return Api("CompositorNodeMath", False, "CompositorNodeComposite", version)
+    return Api("ShaderNodeMath", True, "NodeGroupOutput", version)
+
+
+def scene_tree(scene, bpy=None, create: bool = False):
+    """The compositor node tree of ``scene`` (None without one, unless ``create``).
+
+    Blender 5.0 keeps it in ``scene.compositing_node_group`` (a node group whose ``Image`` output
+    is the render); 4.5 in ``scene.node_tree``, used when ``scene.use_nodes`` is on, with a
+    Composite node as the render.
+    """
+    bpy = bpy or importlib.import_module("bpy")
+    if api(bpy).version >= (5, 0):
+        if scene.compositing_node_group is None and create:
+            tree = bpy.data.node_groups.new(f"{scene.name} Compositor", "CompositorNodeTree")
+            tree.interface.new_socket("Image", in_out="OUTPUT", socket_type="NodeSocketColor")
+            scene.compositing_node_group = tree
+        return scene.compositing_node_group
+    if create:
+        scene.use_nodes = True
+    return scene.node_tree if scene.use_nodes else None
+
+
+def output_node(tree, bpy=None, create: bool = False):
+    """The node of ``tree`` whose ``Image`` input is the render (None without one, unless ``create``)."""
+    kind = api(bpy).output
+    node = next((n for n in tree.nodes if n.bl_idname == kind), None)
+    if node is None and create:
+        node = tree.nodes.new(kind)
+    return node
+
+
+_SOCKET_TYPES = {"FLOAT": "NodeSocketFloat", "BOOL": "NodeSocketBool", "MENU": "NodeSocketMenu", "INT": "NodeSocketInt"}
 TAG = "aceskit"  # custom property marking groups this backend made
 
 
@@ -333,7 +411,7 @@ def _interface(group, spec: GroupSpec) -> dict:
     for s in spec.inputs:
         item = items[s.name, "INPUT"]
         item.description = s.description
-        if s.kind == "FLOAT":
+        if s.kind in ("FLOAT", "INT"):
             item.min_value, item.max_value, item.default_value = s.min, s.max, s.default
         elif s.kind == "BOOL":
             item.default_value = bool(s.default)
@@ -343,6 +421,7 @@ def _interface(group, spec: GroupSpec) -> dict:
 def build(spec: GroupSpec, bpy=None):
     """Create or refresh ``bpy.data.node_groups[spec.name]`` (a compositor node group)."""
     bpy = bpy or importlib.import_module("bpy")
+    math_node = api(bpy).math
     group = bpy.data.node_groups.get(spec.name)
     if group is not None and group.bl_idname != "CompositorNodeTree":
         raise ValueError(f"node group {spec.name!r} exists but is not a compositor group; rename it first")
@@ -350,7 +429,7 @@ def build(spec: GroupSpec, bpy=None):
         group = bpy.data.node_groups.new(spec.name, "CompositorNodeTree")
     group.nodes.clear()
     group.description = spec.description
-    group[TAG] = fingerprint(spec)
+    group[TAG] = fingerprint(spec, api(bpy))
     items = _interface(group, spec)
     nodes, links = group.nodes, group.links
     depth = _depths(spec.net)
@@ -373,7 +452,7 @@ def build(spec: GroupSpec, bpy=None):
 
     made = []
     for i, (operation, args, label) in enumerate(spec.net.nodes):
-        node = nodes.new("ShaderNodeMath")
+        node = nodes.new(math_node)
         node.operation = operation
         node.label = label
         node.hide = True
@@ -413,14 +492,16 @@ def build(spec: GroupSpec, bpy=None):
 def ensure_groups(bpy=None, names: Optional[Sequence[str]] = None, force: bool = True) -> List[str]:
     """Create or refresh the groups named (default: all of :func:`group_names`); returns their names.
 
-    ``force=False`` leaves a group alone when it was built from the same network already (cheap
-    enough to run whenever a file is opened); Blender needs a few seconds to build all groups.
+    ``force=False`` leaves a group alone when it was built from the same network (and for the
+    same Blender API) already; cheap enough to run whenever a file is opened.  Blender needs a
+    few seconds to build all groups.
     """
     bpy = bpy or importlib.import_module("bpy")
+    here = api(bpy)
     wanted = list(group_names() if names is None else names)
-    specs = [spec(n) for n in wanted]
-    for sp in specs:
+    for name in wanted:
+        sp = spec(name, here.menus)
         existing = bpy.data.node_groups.get(sp.name)
-        if force or existing is None or existing.get(TAG) != fingerprint(sp):
+        if force or existing is None or existing.get(TAG) != fingerprint(sp, here):
             build(sp, bpy)
     return wanted
