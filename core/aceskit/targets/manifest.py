@@ -56,10 +56,7 @@ DEFAULT = Host("default")
 
 HOSTS: Dict[str, Host] = {
     "nuke": replace(DEFAULT, name="nuke"),
-    "blender": replace(
-        DEFAULT, name="blender", rgc_spaces=("ACES2065-1", "ACEScg"),
-        reasons={"rgc_spaces": "In Blender's float32 node math the ACEScct inverse misses the shared "
-                               "accuracy check; ACEScct images go through the ACEScct conversion group first."}),
+    "blender": replace(DEFAULT, name="blender"),
     "resolve": replace(
         DEFAULT, name="resolve", rgc_spaces=("ACEScct", "ACEScg", "ACES2065-1"), hubs=("ACEScct", "ACEScg"),
         conversion_directions=(TO_ACES,),
