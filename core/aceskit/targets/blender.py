@@ -8,7 +8,7 @@ Three parts:
 - what it ships: :func:`group_names`, read from the ``blender`` entry of
   :mod:`aceskit.targets.manifest`;
 - building (needs ``bpy``): :func:`build` makes a node group from a spec in the open file, for
-  the Blender version running (:class:`Api`: 4.5 LTS or 5.0 and later); the extension calls
+  the Blender version running (:class:`Api`: 4.5 LTS, or 5.0 and later); the extension calls
   :func:`ensure_groups`.  The backend writes no files: its output lives in the ``.blend``.
 
 Blender's Math node is not IEEE arithmetic (measured in 4.5.15 and 5.0.1): ``DIVIDE`` by 0 gives 0,
@@ -326,21 +326,22 @@ def spec(name: str, menus: bool = True) -> GroupSpec:
     raise ValueError(f"{name!r} is not an aceskit node group; expected one of group_names()")
 
 
-def fingerprint(spec: GroupSpec, api: Optional["Api"] = None) -> str:
-    """A short digest of everything :func:`build` makes from ``spec`` with ``api`` (to skip
-    rebuilding a current group)."""
+def fingerprint(spec: GroupSpec) -> str:
+    """A short digest of everything :func:`build` makes from ``spec`` (to skip rebuilding a current group)."""
     import hashlib
-    text = repr((spec.name, spec.description, spec.inputs, spec.menu, spec.net.nodes, list(spec.net.outputs.items()),
-                 api[:2] if api else None))
+    text = repr((spec.name, spec.description, spec.inputs, spec.menu, spec.net.nodes, list(spec.net.outputs.items())))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 # -- building (needs bpy) ------------------------------------------------------
 
-class Api(NamedTuple):
-    """What the running Blender's compositor offers node groups (read from ``bpy.app.version``)."""
+#: The Math node: the shader one, which the compositor runs since 4.5 (its own Math node is gone in 5.0).
+MATH_NODE = "ShaderNodeMath"
 
-    math: str       # the Math node type: CompositorNodeMath (4.5), ShaderNodeMath (5.0+)
+
+class Api(NamedTuple):
+    """Where the running Blender's compositor differs (read from ``bpy.app.version``)."""
+
     menus: bool     # menu sockets and the Menu Switch node in compositor groups (5.0+)
     output: str     # the node a scene's compositor writes the render through
     version: Tuple[int, int]
@@ -352,8 +353,8 @@ def api(bpy=None) -> Api:
     if version < (4, 5):
         raise RuntimeError(f"aceskit needs Blender 4.5 or later, this is {bpy.app.version_string}")
     if version < (5, 0):
-        return Api("CompositorNodeMath", False, "CompositorNodeComposite", version)
-    return Api("ShaderNodeMath", True, "NodeGroupOutput", version)
+        return Api(False, "CompositorNodeComposite", version)
+    return Api(True, "NodeGroupOutput", version)
 
 
 def scene_tree(scene, bpy=None, create: bool = False):
@@ -421,7 +422,6 @@ def _interface(group, spec: GroupSpec) -> dict:
 def build(spec: GroupSpec, bpy=None):
     """Create or refresh ``bpy.data.node_groups[spec.name]`` (a compositor node group)."""
     bpy = bpy or importlib.import_module("bpy")
-    math_node = api(bpy).math
     group = bpy.data.node_groups.get(spec.name)
     if group is not None and group.bl_idname != "CompositorNodeTree":
         raise ValueError(f"node group {spec.name!r} exists but is not a compositor group; rename it first")
@@ -429,7 +429,7 @@ def build(spec: GroupSpec, bpy=None):
         group = bpy.data.node_groups.new(spec.name, "CompositorNodeTree")
     group.nodes.clear()
     group.description = spec.description
-    group[TAG] = fingerprint(spec, api(bpy))
+    group[TAG] = fingerprint(spec)
     items = _interface(group, spec)
     nodes, links = group.nodes, group.links
     depth = _depths(spec.net)
@@ -452,7 +452,7 @@ def build(spec: GroupSpec, bpy=None):
 
     made = []
     for i, (operation, args, label) in enumerate(spec.net.nodes):
-        node = nodes.new(math_node)
+        node = nodes.new(MATH_NODE)
         node.operation = operation
         node.label = label
         node.hide = True
@@ -492,16 +492,15 @@ def build(spec: GroupSpec, bpy=None):
 def ensure_groups(bpy=None, names: Optional[Sequence[str]] = None, force: bool = True) -> List[str]:
     """Create or refresh the groups named (default: all of :func:`group_names`); returns their names.
 
-    ``force=False`` leaves a group alone when it was built from the same network (and for the
-    same Blender API) already; cheap enough to run whenever a file is opened.  Blender needs a
-    few seconds to build all groups.
+    ``force=False`` leaves a group alone when it was built from the same network already (cheap
+    enough to run whenever a file is opened); Blender needs a few seconds to build all groups.
     """
     bpy = bpy or importlib.import_module("bpy")
-    here = api(bpy)
+    menus = api(bpy).menus
     wanted = list(group_names() if names is None else names)
     for name in wanted:
-        sp = spec(name, here.menus)
+        sp = spec(name, menus)
         existing = bpy.data.node_groups.get(sp.name)
-        if force or existing is None or existing.get(TAG) != fingerprint(sp, here):
+        if force or existing is None or existing.get(TAG) != fingerprint(sp):
             build(sp, bpy)
     return wanted
