@@ -77,3 +77,24 @@ def test_refresh_keeps_values_set_on_group_nodes(bpy, groups, space_value):
         assert node.inputs[backend.WORKING_SPACE].default_value == space_value("ACEScg")
     finally:
         bpy.data.node_groups.remove(tree)
+
+
+def test_a_file_from_blender_4_5_keeps_every_choice(bpy, groups, space_value):
+    """A file saved in 4.5 holds RGC groups with an integer Working Space; opening it in 5.0
+    rebuilds them with a menu.  Each group node keeps the space chosen on it and its other
+    values (in 4.5 the group is current and stays as it is)."""
+    tree = bpy.data.node_groups.new("upgrade-probe", "CompositorNodeTree")
+    try:
+        backend.build(backend.spec(backend.RGC_PARAMETRIC, menus=False), bpy)  # as Blender 4.5 has it
+        node = tree.nodes.new("CompositorNodeGroup")
+        node.node_tree = bpy.data.node_groups[backend.RGC_PARAMETRIC]
+        node.inputs[backend.WORKING_SPACE].default_value = backend.HOST.rgc_spaces.index("ACEScct")
+        node.inputs["Limit Yellow"].default_value = 1.5
+        node.inputs["Invert"].default_value = True
+        backend.ensure_groups(bpy, [backend.RGC_PARAMETRIC], force=False)  # what opening a file runs
+        assert node.inputs[backend.WORKING_SPACE].default_value == space_value("ACEScct")
+        assert node.inputs["Limit Yellow"].default_value == pytest.approx(1.5)
+        assert node.inputs["Invert"].default_value is True
+    finally:
+        bpy.data.node_groups.remove(tree)
+        backend.ensure_groups(bpy, [backend.RGC_PARAMETRIC])

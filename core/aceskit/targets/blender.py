@@ -397,17 +397,21 @@ def _depths(net: Net) -> List[int]:
 
 
 def _interface(group, spec: GroupSpec) -> dict:
-    """Set the group's sockets; kept (with the values users gave group nodes) when only
-    defaults or ranges change."""
+    """Set the group's sockets.  A socket whose name and type stay is kept, and with it the
+    values users gave group nodes; the others are replaced."""
     face = group.interface
     wanted = [("Image", "OUTPUT", "NodeSocketColor"), ("Image", "INPUT", "NodeSocketColor")] + [
         (s.name, "INPUT", _SOCKET_TYPES[s.kind]) for s in spec.inputs]
-    have = [(i.name, i.in_out, i.socket_type) for i in face.items_tree if i.item_type == "SOCKET"]
-    if sorted(have) != sorted(wanted):
-        face.clear()
-        for name, in_out, kind in wanted:
+    for item in [i for i in face.items_tree if i.item_type != "SOCKET" or
+                 (i.name, i.in_out, i.socket_type) not in wanted]:
+        face.remove(item)
+    have = {(i.name, i.in_out) for i in face.items_tree}
+    for name, in_out, kind in wanted:
+        if (name, in_out) not in have:
             face.new_socket(name, in_out=in_out, socket_type=kind)
-    items = {(i.name, i.in_out): i for i in face.items_tree if i.item_type == "SOCKET"}
+    items = {(i.name, i.in_out): i for i in face.items_tree}
+    for position, (name, in_out, _) in enumerate(wanted):
+        face.move(items[name, in_out], position)
     items["Image", "INPUT"].default_value = (0.0, 0.0, 0.0, 1.0)
     for s in spec.inputs:
         item = items[s.name, "INPUT"]
@@ -419,6 +423,26 @@ def _interface(group, spec: GroupSpec) -> dict:
     return {s.name: items[s.name, "INPUT"] for s in spec.inputs}
 
 
+def _group_nodes(bpy, group) -> list:
+    """The group nodes using ``group`` in the open file."""
+    trees = list(bpy.data.node_groups) + [s.node_tree for s in bpy.data.scenes if getattr(s, "node_tree", None)]
+    return [n for t in trees for n in t.nodes if n.bl_idname == "CompositorNodeGroup" and n.node_tree == group]
+
+
+def _space_choices(bpy, group) -> list:
+    """``(node, space)`` for the group nodes using ``group`` that have a Working Space input; the
+    input is a menu (5.0+) or an index (4.5), so a file moving between them keeps the choice."""
+    spaces, out = HOST.rgc_spaces, []
+    for node in _group_nodes(bpy, group):
+        socket = node.inputs.get(WORKING_SPACE)
+        value = getattr(socket, "default_value", None)
+        if isinstance(value, int):
+            out.append((node, spaces[min(max(value, 0), len(spaces) - 1)]))
+        elif value in spaces:
+            out.append((node, value))
+    return out
+
+
 def build(spec: GroupSpec, bpy=None):
     """Create or refresh ``bpy.data.node_groups[spec.name]`` (a compositor node group)."""
     bpy = bpy or importlib.import_module("bpy")
@@ -427,6 +451,7 @@ def build(spec: GroupSpec, bpy=None):
         raise ValueError(f"node group {spec.name!r} exists but is not a compositor group; rename it first")
     if group is None:
         group = bpy.data.node_groups.new(spec.name, "CompositorNodeTree")
+    chosen = _space_choices(bpy, group)
     group.nodes.clear()
     group.description = spec.description
     group[TAG] = fingerprint(spec)
@@ -486,6 +511,8 @@ def build(spec: GroupSpec, bpy=None):
         links.new(switch.outputs[0], g_out.inputs["Image"])
         menu_default = next(s.default for s in spec.inputs if s.name == spec.menu)
         items[spec.menu].default_value = menu_default
+    for node, space in chosen:
+        node.inputs[WORKING_SPACE].default_value = space if spec.menu else HOST.rgc_spaces.index(space)
     return group
 
 
