@@ -91,7 +91,8 @@ class ACESKIT_OT_add_group_node(bpy.types.Operator):
             return {"CANCELLED"}
         tree = _compositor_tree(context)
         if tree is None:
-            self.report({"ERROR"}, "the scene has no compositor node tree; create one in the Compositor first")
+            self.report({"ERROR"}, "the scene has no compositor node tree; in the Compositor, turn on Use Nodes "
+                                   "(Blender 4.5) or click New (5.0)")
             return {"CANCELLED"}
         group = bpy.data.node_groups.get(self.group_name) or backend.build(backend.spec(self.group_name), bpy)
         for n in tree.nodes:
