@@ -424,8 +424,9 @@ def _interface(group, spec: GroupSpec) -> dict:
 
 
 def _group_nodes(bpy, group) -> list:
-    """The group nodes using ``group`` in the open file."""
-    trees = list(bpy.data.node_groups) + [s.node_tree for s in bpy.data.scenes if getattr(s, "node_tree", None)]
+    """The group nodes using ``group`` in the open file (aceskit's own groups hold none)."""
+    trees = [t for t in bpy.data.node_groups if TAG not in t] + [
+        s.node_tree for s in bpy.data.scenes if getattr(s, "node_tree", None)]
     return [n for t in trees for n in t.nodes if n.bl_idname == "CompositorNodeGroup" and n.node_tree == group]
 
 
@@ -451,7 +452,7 @@ def build(spec: GroupSpec, bpy=None):
         raise ValueError(f"node group {spec.name!r} exists but is not a compositor group; rename it first")
     if group is None:
         group = bpy.data.node_groups.new(spec.name, "CompositorNodeTree")
-    chosen = _space_choices(bpy, group)
+    chosen = _space_choices(bpy, group) if any(s.name == WORKING_SPACE for s in spec.inputs) else []
     group.nodes.clear()
     group.description = spec.description
     group[TAG] = fingerprint(spec)
