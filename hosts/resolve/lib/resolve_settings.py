@@ -121,7 +121,8 @@ def apply(project, settings: Settings, key: str, role: str) -> str:
 
 def restore(project, key: str, value: str) -> Optional[str]:
     """Put ``key`` back to ``value``; a sentence if Resolve did not take it back."""
-    project.SetSetting(key, value)
+    if project.GetSetting(key) != value:
+        project.SetSetting(key, value)
     now = project.GetSetting(key)
     return None if now == value else f"could not restore {key} to {value!r} (it reads {now!r}); set it by hand"
 
