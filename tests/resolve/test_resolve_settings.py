@@ -82,6 +82,9 @@ def version_of(values, major=19):
 
 def test_a_version_setting_is_used_when_resolve_exposes_one():
     assert version_of({"acesVersion": "1.1"}) == ("1.1", "Resolve setting acesVersion = '1.1'")
+    assert version_of({"colorAcesVersion": "ACES 1.0.3", GAMUT: PROBED})[0] == "1.0"    # the setting wins
+    with pytest.raises(rs.ResolveError, match="acesVersion = 'latest' names no ACES version"):
+        version_of({"acesVersion": "latest"})
 
 
 def test_the_version_is_inferred_where_the_settings_allow_it():

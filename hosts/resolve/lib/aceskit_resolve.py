@@ -180,7 +180,7 @@ def sync_clip(state: policy.Project, project, item, lut_dirs: Sequence[Path],
     inverse = have and not want
     rel = ensure_baked(lut_dirs, params, inverse, node_lut_space(project))
     project.RefreshLUTList()
-    if not graph.SetLUT(node, rel) or graph.GetLUT(node) != rel:
+    if not graph.SetLUT(node, rel) or not (graph.GetLUT(node) or "").replace("\\", "/").endswith(rel):
         raise ResolveError(f"Resolve refused the LUT {rel!r} on node {node} of {item.GetName()!r}")
     graph.SetNodeEnabled(node, True)
     return "inverse" if inverse else "forward"

@@ -164,9 +164,12 @@ def aces_version(values: dict, resolve_major: int, settings: Settings, project_n
     from aceskit import policy
     table = settings.version()
     for entry in table["keys"]:
-        if values.get(entry["key"]):
-            v = policy.Project(values[entry["key"]], False).aces_version
-            return v, f"Resolve setting {entry['key']} = {values[entry['key']]!r}"
+        shown = values.get(entry["key"])
+        if shown:
+            m = re.search(r"(\d+)\.(\d+)", str(shown))
+            if not m:
+                raise ResolveError(f"the Resolve setting {entry['key']} = {shown!r} names no ACES version")
+            return f"{m[1]}.{m[2]}", f"Resolve setting {entry['key']} = {shown!r}"
     allowed, reasons = list(table["known"]), []
     for rule in table["rules"]:
         if _rule_applies(rule, values, resolve_major, settings):
