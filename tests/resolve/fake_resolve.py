@@ -148,6 +148,7 @@ class Project(_Strict):
         self.started: list[str] = []
         self._ids = itertools.count(1)
         self._in_progress = 0
+        self.render_outcome = "Complete"      # what a started job ends as ("Failed" to model a failure)
 
     def GetName(self): return self._name
     def GetMediaPool(self): return self.media_pool
@@ -245,7 +246,7 @@ class Project(_Strict):
         if jobId not in self.jobs:
             return {}
         done = jobId in self.started
-        return {"JobStatus": "Complete" if done else "Ready", "CompletionPercentage": 100 if done else 0}
+        return {"JobStatus": self.render_outcome if done else "Ready", "CompletionPercentage": 100 if done else 0}
 
     def color_state(self) -> dict:
         items = self.timeline.all_items() if self.timeline else []

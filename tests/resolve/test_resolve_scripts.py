@@ -258,6 +258,16 @@ def test_export_templates(aces_project, lut_root, tmp_path, capsys):
     assert arri.applied and arri.transform_id.endswith("IDT.ARRI.Alexa-v3-logC-EI800.a1.v2")  # ACES registry ID
 
 
+def test_a_failed_pull_render_is_not_reported_as_done(aces_project, tmp_path, capsys):
+    p = project_of(aces_project)
+    before = p.GetSetting()
+    p.render_outcome = "Failed"
+    assert ar.run(lambda r: load_script("Export").main(r, target_dir=tmp_path), aces_project) == 1
+    out = capsys.readouterr().out
+    assert "the VFX pull render job job-1 ended with status 'Failed'" in out and "render job job-1," not in out
+    assert p.GetSetting() == before and not (tmp_path / "VFX pull (EXR)" / "A001C003.amf").exists()
+
+
 def test_export_outside_aces_is_refused(lut_root, tmp_path, capsys):
     r = resolve_with(lut_root)
     assert ar.run(lambda res: load_script("Export").main(res, target_dir=tmp_path), r) == 1

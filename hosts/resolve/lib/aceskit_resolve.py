@@ -293,13 +293,16 @@ def write_amfs(state: policy.Project, version_source: str, items, template: str,
 
 
 def queue_job(project, folder: Path, individual_clips: bool) -> str:
+    """Add a render job into ``folder``, verified in the render queue (some builds return None
+    from the setters even on success, so only an explicit False counts as a refusal)."""
     settings = {"SelectAllFrames": True, "TargetDir": str(folder), "ExportVideo": True, "ExportAudio": False}
-    if not project.SetRenderSettings(settings):
+    if project.SetRenderSettings(settings) is False:
         raise ResolveError(f"Resolve refused the render settings for {folder}")
     project.SetCurrentRenderMode(0 if individual_clips else 1)
     job = project.AddRenderJob()
-    if not job:
-        raise ResolveError(f"Resolve did not add a render job for {folder}")
+    queued = {j.get("JobId"): j for j in project.GetRenderJobList() or []}
+    if not job or queued.get(job, {}).get("TargetDir") != str(folder):
+        raise ResolveError(f"Resolve did not queue a render job for {folder}")
     return job
 
 
@@ -324,13 +327,18 @@ def vfx_pull(state: policy.Project, project, timeline, folder: Path, settings: S
         apply(project, settings, OUTPUT_TRANSFORM, "ap0")
         for graph, i, _ in nodes:
             graph.SetNodeEnabled(i, False)
-        if not project.SetCurrentRenderFormatAndCodec("exr", exr_codec(project)):
-            raise ResolveError("Resolve refused the EXR render format")
+        codec = exr_codec(project)
+        project.SetCurrentRenderFormatAndCodec("exr", codec)
+        if project.GetCurrentRenderFormatAndCodec() != {"format": "exr", "codec": codec}:
+            raise ResolveError(f"Resolve did not take the EXR render format ({codec})")
         job = queue_job(project, folder, individual_clips=True)
-        if not project.StartRendering([job]):
+        if project.StartRendering([job]) is False:
             raise ResolveError("Resolve did not start the VFX pull render")
         while project.IsRenderingInProgress():
             time.sleep(wait)
+        status = (project.GetRenderJobStatus(job) or {}).get("JobStatus")
+        if status != "Complete":
+            raise ResolveError(f"the VFX pull render job {job} ended with status {status!r}")
         return job, problems
     finally:
         for key, value in saved.items():

@@ -114,7 +114,8 @@ def apply(project, settings: Settings, key: str, role: str) -> str:
             return value
         if now != before:
             project.SetSetting(key, before)
-    raise ResolveError(f"Resolve did not take {key} = {' / '.join(map(repr, values))} (it still reads {before!r}); "
+    raise ResolveError(f"Resolve did not take {key} = {' / '.join(map(repr, values))} "
+                       f"(it reads {project.GetSetting(key)!r}); "
                        f"set {settings.control(key)} by hand, then run Workspace > Scripts > aceskit > "
                        "Probe Settings so the scripts learn Resolve's value")
 
