@@ -8,7 +8,7 @@ Installs, per OS (Resolve's DaVinciCTL and scripting READMEs):
   (``/opt/resolve/LUT`` when neither does);
 - the scripts of ``hosts/resolve/scripts`` into ``Fusion/Scripts/Utility/aceskit`` of the user's
   Resolve support folder (Workspace > Scripts > aceskit), each behind a header naming the Python
-  folder below and the LUT folder;
+  folder below and the LUT folders;
 - a private copy of the aceskit core and the scripts' helper modules into an ``aceskit/resolve``
   data folder, so the scripts run without this checkout (Resolve's Python needs numpy).
 
