@@ -6,7 +6,8 @@ value with its source), after those of the studio files named in ``ACESKIT_RESOL
 data folder, where the Probe Settings script records values it reads from a live Resolve.
 
 The ACES version is never assumed: a version setting if Resolve exposes one, else what the
-settings imply (:data:`RULES` of the JSON file), else the aceskit project file (aceskit.policy).
+settings imply (the ``aces_version`` rules of the JSON file), else the aceskit project file
+(aceskit.policy).
 """
 
 from __future__ import annotations
