@@ -31,7 +31,7 @@ from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from . import fileio, optional, spaces
+from . import fileio, optional, policy, spaces
 
 #: Largest finite half-float value (IEEE 754 binary16).
 HALF_MAX = 65504.0
@@ -111,8 +111,8 @@ def parse_compression(compression: str, dwa_level: Optional[float] = None) -> tu
 # ---------------------------------------------------------------------------------------------
 CUSTOM_PREFIX = "custom chromaticities"
 _CUSTOM = re.compile(r"custom chromaticities \(R (\S+),(\S+) G (\S+),(\S+) B (\S+),(\S+) W (\S+),(\S+)\)")
-#: What an untagged file (no chromaticities, colorInteropID or ACES flag) is assumed to be.
-UNTAGGED_DEFAULT = "ACES2065-1"
+#: What an untagged file (no chromaticities, colorInteropID or ACES flag) is assumed to be by default.
+UNTAGGED_DEFAULT = policy.UNTAGGED_CHOICES[0]
 
 
 def chromaticities_space(chroma, tol: float = 0.001) -> spaces.ColorSpace:
@@ -226,10 +226,14 @@ def _captured(messages: list):
 
 def _why(exc: Exception, messages: list, *hide: str) -> str:
     """One line from an OpenEXR exception and what the library printed, without the paths in ``hide``."""
-    text = "; ".join(dict.fromkeys([*messages[:2], " ".join(str(exc).split())]))
-    for h in hide:
-        text = text.replace(h, "").replace(os.path.basename(h), "")
-    return re.sub(r"(\s*[:;,]\s*)+$", "", re.sub(r'\s*"?\s*"\s*|\s{2,}', " ", text)).strip() or type(exc).__name__
+    said = []
+    for text in [*messages[:2], " ".join(str(exc).split())]:
+        for h in hide:
+            text = text.replace(f"{h}: ", "").replace(h, "the file")
+        text = text.strip(" :;,")
+        if text and text not in said:
+            said.append(text)
+    return "; ".join(said) or type(exc).__name__
 
 
 # ---------------------------------------------------------------------------------------------
@@ -439,15 +443,16 @@ def resolve_colorspace(header: dict, colorspace: Optional[str] = None, *, force:
     return assumed, "default"
 
 
-def _open(path: str, header_only: bool, separate: bool = True):
+def _open(path: str, header_only: bool, separate: bool = True, messages: Optional[list] = None):
+    """``OpenEXR.File``; what the library prints is appended to ``messages``, never shown."""
     OpenEXR = _exr()
-    messages: list = []
+    messages = [] if messages is None else messages
     try:
         with _captured(messages):
             return OpenEXR.File(path, separate_channels=separate, header_only=header_only)
     except Exception as e:
         if not separate and "coalesce" in str(e):  # R, G, B of different pixel types
-            return _open(path, header_only, True)
+            return _open(path, header_only, True, messages)
         raise ValueError(f"{path}: not a readable OpenEXR file ({_why(e, messages, path)})") from None
 
 
@@ -506,10 +511,12 @@ def read(path: Union[str, os.PathLike], colorspace: Optional[str] = None, *, for
     deep = [i for i, h in enumerate(headers) if "deep" in _kind(h).lower()]
     if deep:
         raise ValueError(f"{path}: deep data (part {', '.join(map(str, deep))}) is not supported")
-    f = _open(path, False, separate=False)  # interleaved RGB(A) decodes faster than separate planes
+    messages: list = []
+    f = _open(path, False, False, messages)  # interleaved RGB(A) decodes faster than separate planes
     if len(f.parts) != len(headers) or any(not p.channels or any(c.pixels is None for c in p.channels.values())
                                            for p in f.parts):
-        raise ValueError(f"{path}: truncated or corrupt OpenEXR file (pixel data could not be decoded)")
+        said = f": {_why(Exception(), messages, path)}" if messages else ""
+        raise ValueError(f"{path}: truncated or corrupt OpenEXR file (pixel data could not be decoded{said})")
     sub = [n for p in f.parts for n, c in p.channels.items() if (c.xSampling, c.ySampling) != (1, 1)]
     if sub:
         raise ValueError(f"{path}: subsampled channels ({', '.join(sub)}) are not supported")
