@@ -19,6 +19,7 @@ OpenEXR is imported on use, so ``import aceskit`` needs numpy only.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import dataclasses
 import os
 import re
@@ -138,8 +139,9 @@ def chromaticities_space(chroma, tol: float = 0.001) -> spaces.ColorSpace:
     cs = spaces.ColorSpace(name, "Custom", primaries, (c[6], c[7]), None, "Bradford",
                            source="EXR chromaticities attribute")
     with np.errstate(all="ignore"):
-        try:
-            ok = c[7] != 0 and all(y != 0 for _, y in primaries) and np.all(np.isfinite(cs.matrix_to_ap0))
+        try:  # a zero y, or primaries on one line, give no (or a numerically meaningless) NPM
+            ok = c[7] != 0 and all(y != 0 for _, y in primaries) and np.linalg.cond(cs.matrix_to_xyz) < 1e8 \
+                and np.all(np.isfinite(cs.matrix_to_ap0))
         except np.linalg.LinAlgError:
             ok = False
     if not ok:
@@ -202,19 +204,34 @@ def color_layers(channels: dict, where: str = "part") -> list:
 _FD_LOCK = threading.RLock()
 
 
+def _flush_c_stdio() -> None:
+    """Flush C stdio buffers (``printf``/``std::cout``), so their text lands where the descriptors point now."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL(None).fflush(None)
+
+
 @contextlib.contextmanager
 def _captured(messages: list):
-    """Redirect file descriptors 1 and 2 to a temporary file; the library's lines land in ``messages``."""
+    """Send everything printed meanwhile (file descriptors 1 and 2, ``sys.stdout``, ``sys.stderr``, C stdio)
+    to a temporary file; its lines are appended to ``messages``."""
     with _FD_LOCK, tempfile.TemporaryFile() as tmp:
-        for stream in (sys.stdout, sys.stderr):
+        streams = (sys.stdout, sys.stderr)
+        for stream in streams:
             with contextlib.suppress(Exception):
                 stream.flush()
+        _flush_c_stdio()
         saved = [os.dup(1), os.dup(2)]
+        text = open(os.dup(tmp.fileno()), "w", encoding="utf-8", errors="replace")
         try:
             os.dup2(tmp.fileno(), 1)
             os.dup2(tmp.fileno(), 2)
+            sys.stdout = sys.stderr = text  # the binding prints some warnings through Python
             yield
         finally:
+            text.flush()
+            _flush_c_stdio()
+            sys.stdout, sys.stderr = streams
+            text.close()
             os.dup2(saved[0], 1)
             os.dup2(saved[1], 2)
             for fd in saved:
