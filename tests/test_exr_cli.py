@@ -48,16 +48,21 @@ def err_lines(text):
 
 
 # -- chromaticities in and out -------------------------------------------------------------------
-def test_custom_input_chromaticities_build_the_input_transform(tmp_path, capfd):
+@pytest.mark.parametrize("engine", ["numpy", "ocio"])
+def test_custom_input_chromaticities_build_the_input_transform(tmp_path, capfd, engine):
     a = noisy()
     src = raw(tmp_path / "tree.exr", {"chromaticities": TREE}, {c: a[..., i] for i, c in enumerate("RGB")})
-    assert main(["convert", src, str(tmp_path / "o.exr"), "--to", "ACEScg", "--compression", "zip", "--float"]) == 0
+    assert main(["convert", src, str(tmp_path / "o.exr"), "--to", "ACEScg", "--compression", "zip", "--float",
+                 "--engine", engine]) == 0
     out, err = capfd.readouterr()
     assert "custom chromaticities (R 0.62955,0.341 G 0.2867,0.6108 B 0.1489,0.07125 W 0.3155,0.33165) -> ACEScg" in out
     assert err == ""  # the file states its primaries: nothing to warn about
     want = colour.RGB_to_RGB(a.astype(np.float64), space_of(np.float32(TREE)), colour.RGB_COLOURSPACES["ACEScg"],
                              chromatic_adaptation_transform="Bradford")
-    np.testing.assert_allclose(rgb_of(tmp_path / "o.exr"), want, rtol=2e-6, atol=1e-6)
+    np.testing.assert_allclose(rgb_of(tmp_path / "o.exr"), want, rtol=2e-5, atol=1e-6)  # float32 engines
+    assert main(["convert", src, str(tmp_path / "o2.exr"), "--to", "ACEScg", "--amf"]) == 1
+    (line,) = err_lines(capfd.readouterr().err)
+    assert "an AMF cannot record" in line
 
 
 def test_to_chromaticities_writes_exactly_those(tmp_path, capfd):

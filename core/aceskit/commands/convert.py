@@ -156,6 +156,9 @@ def write_amf(path: str, clip: str, tracking: Tracking, input_space: Optional[st
               file=None) -> str:
     """Write and validate the AMF; frame paths in it are relative to the AMF's folder."""
     from .. import amf
+    if input_space and input_space not in spaces.names():
+        raise CommandError(f"cannot write the AMF {path}: the input is in {input_space}, which an AMF cannot "
+                           f"record (give --from NAME)", code=1)
     if tracking.note:
         warnings.warn(tracking.note)
     folder = os.path.dirname(os.path.abspath(path))
