@@ -18,21 +18,15 @@ OpenEXR is imported on use, so ``import aceskit`` needs numpy only.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import dataclasses
 import os
-import re
-import sys
-import tempfile
-import threading
 import warnings
 from dataclasses import dataclass, field
 from typing import Optional, Sequence, Union
 
 import numpy as np
 
-from . import fileio, optional, policy, spaces
+from . import chromaticities, fileio, optional, policy, spaces, streams
 
 #: Largest finite half-float value (IEEE 754 binary16).
 HALF_MAX = 65504.0
@@ -108,67 +102,10 @@ def parse_compression(compression: str, dwa_level: Optional[float] = None) -> tu
 
 
 # ---------------------------------------------------------------------------------------------
-# Color spaces from chromaticities, color layers, and the library's own output
+# Color layers
 # ---------------------------------------------------------------------------------------------
-CUSTOM_PREFIX = "custom chromaticities"
-_CUSTOM = re.compile(r"custom chromaticities \(R (\S+),(\S+) G (\S+),(\S+) B (\S+),(\S+) W (\S+),(\S+)\)")
 #: What an untagged file (no chromaticities, colorInteropID or ACES flag) is assumed to be by default.
 UNTAGGED_DEFAULT = policy.UNTAGGED_CHOICES[0]
-
-
-def chromaticities_space(chroma, tol: float = 0.001) -> spaces.ColorSpace:
-    """The registered linear space within ``tol`` of ``chroma`` (rx ry gx gy bx by wx wy), else a custom one.
-
-    A custom space is linear, with the SMPTE RP 177 NPM of its primaries and white and the
-    registry's default chromatic adaptation (Bradford) to the ACES white.  Its name lists the
-    numbers, so :func:`space` rebuilds it from the name alone.
-    """
-    try:
-        c = [float(v) for v in np.asarray(chroma, dtype=np.float64).reshape(-1)]
-    except (TypeError, ValueError):
-        c = []
-    if len(c) != 8 or not all(np.isfinite(c)):
-        raise ValueError(f"chromaticities must be 8 finite numbers (rx,ry,gx,gy,bx,by,wx,wy), got {chroma!r}")
-    found = spaces.find_by_chromaticities(c, tol=tol)
-    if found is not None:
-        return found
-    nums = [f"{v:.10g}" for v in c]
-    name = (f"{CUSTOM_PREFIX} (R {nums[0]},{nums[1]} G {nums[2]},{nums[3]} B {nums[4]},{nums[5]} "
-            f"W {nums[6]},{nums[7]})")
-    primaries = ((c[0], c[1]), (c[2], c[3]), (c[4], c[5]))
-    cs = spaces.ColorSpace(name, "Custom", primaries, (c[6], c[7]), None, "Bradford",
-                           source="EXR chromaticities attribute")
-    with np.errstate(all="ignore"):
-        try:  # a zero y, or primaries on one line, give no (or a numerically meaningless) NPM
-            ok = c[7] != 0 and all(y != 0 for _, y in primaries) and np.linalg.cond(cs.matrix_to_xyz) < 1e8 \
-                and np.all(np.isfinite(cs.matrix_to_ap0))
-        except np.linalg.LinAlgError:
-            ok = False
-    if not ok:
-        raise ValueError(f"chromaticities {', '.join(nums)} do not define an RGB color space "
-                         f"(a zero y or collinear primaries)")
-    return cs
-
-
-def space(name: Union[str, spaces.ColorSpace]) -> spaces.ColorSpace:
-    """A registered space by name or alias, or a custom one by its ``custom chromaticities (…)`` name."""
-    if isinstance(name, str):
-        m = _CUSTOM.fullmatch(" ".join(name.split()))
-        if m:
-            return chromaticities_space([float(v) for v in m.groups()])
-    return spaces.get(name)
-
-
-def parse_chromaticities(text: str) -> spaces.ColorSpace:
-    """``"0.64,0.33,0.3,0.6,0.15,0.06,0.3127,0.329"`` (EXR order) -> its space (registered where it matches)."""
-    try:
-        values = [float(v) for v in str(text).replace(" ", ",").split(",") if v]
-    except ValueError:
-        values = []
-    if len(values) != 8:
-        raise ValueError(f"chromaticities must be 8 numbers rx,ry,gx,gy,bx,by,wx,wy (e.g. "
-                         f"0.64,0.33,0.3,0.6,0.15,0.06,0.3127,0.329), got {text!r}")
-    return chromaticities_space(values)
 
 
 def color_layers(channels: dict, where: str = "part") -> list:
@@ -199,58 +136,6 @@ def color_layers(channels: dict, where: str = "part") -> list:
             raise ValueError(f"{where}: {label} has integer color channels, which aceskit does not convert")
         out.append(names + ([prefix + "A"] if "A" in have else []))
     return out
-
-
-_FD_LOCK = threading.RLock()
-
-
-def _flush_c_stdio() -> None:
-    """Flush C stdio buffers (``printf``/``std::cout``), so their text lands where the descriptors point now."""
-    with contextlib.suppress(Exception):
-        ctypes.CDLL(None).fflush(None)
-
-
-@contextlib.contextmanager
-def _captured(messages: list):
-    """Send everything printed meanwhile (file descriptors 1 and 2, ``sys.stdout``, ``sys.stderr``, C stdio)
-    to a temporary file; its lines are appended to ``messages``."""
-    with _FD_LOCK, tempfile.TemporaryFile() as tmp:
-        streams = (sys.stdout, sys.stderr)
-        for stream in streams:
-            with contextlib.suppress(Exception):
-                stream.flush()
-        _flush_c_stdio()
-        saved = [os.dup(1), os.dup(2)]
-        text = open(os.dup(tmp.fileno()), "w", encoding="utf-8", errors="replace")
-        try:
-            os.dup2(tmp.fileno(), 1)
-            os.dup2(tmp.fileno(), 2)
-            sys.stdout = sys.stderr = text  # the binding prints some warnings through Python
-            yield
-        finally:
-            text.flush()
-            _flush_c_stdio()
-            sys.stdout, sys.stderr = streams
-            text.close()
-            os.dup2(saved[0], 1)
-            os.dup2(saved[1], 2)
-            for fd in saved:
-                os.close(fd)
-            tmp.seek(0)
-            messages += [" ".join(ln.split()) for ln in tmp.read().decode("utf-8", "replace").splitlines()
-                         if ln.strip()]
-
-
-def _why(exc: Exception, messages: list, *hide: str) -> str:
-    """One line from an OpenEXR exception and what the library printed, without the paths in ``hide``."""
-    said = []
-    for text in [*messages[:2], " ".join(str(exc).split())]:
-        for h in hide:
-            text = text.replace(f"{h}: ", "").replace(h, "the file")
-        text = text.strip(" :;,")
-        if text and text not in said:
-            said.append(text)
-    return "; ".join(said) or type(exc).__name__
 
 
 # ---------------------------------------------------------------------------------------------
@@ -285,7 +170,7 @@ class ExrImage:
     (``R G B [A]`` or ``Y [A]``, possibly layer-prefixed): the primary color layer.  ``extra``
     holds the chosen part's other channels (other views and color layers too); ``other_parts``
     the file's other parts; ``header`` the chosen part's header.  ``colorspace`` may be a
-    registered name or a ``custom chromaticities (…)`` name (see :func:`space`).
+    registered name or a ``custom chromaticities (…)`` name (see :mod:`aceskit.chromaticities`).
     """
 
     pixels: np.ndarray
@@ -321,7 +206,7 @@ class ExrImage:
     @property
     def space(self) -> spaces.ColorSpace:
         """The :class:`aceskit.spaces.ColorSpace` of ``colorspace`` (custom chromaticities included)."""
-        return space(self.colorspace)
+        return chromaticities.get(self.colorspace)
 
     @property
     def is_luminance(self) -> bool:
@@ -372,7 +257,7 @@ class ExrImage:
             names = [self.channels[self._at(c)] for c in "RGB"]
         keep = [i for i, c in enumerate(self.channels) if _base(c) not in ("R", "G", "B", "Y")]
         pixels = np.concatenate([new.astype(dtype, copy=False), self.pixels[..., keep].astype(dtype)], axis=-1)
-        cs = self.colorspace if colorspace is None else space(colorspace).name
+        cs = self.colorspace if colorspace is None else chromaticities.get(colorspace).name
         return dataclasses.replace(self, pixels=pixels, channels=names + [self.channels[i] for i in keep],
                                    colorspace=cs,
                                    colorspace_source=self.colorspace_source if colorspace is None else "override")
@@ -421,10 +306,10 @@ def resolve_colorspace(header: dict, colorspace: Optional[str] = None, *, force:
     ``colorspace`` is used only when the header says nothing recognisable (``force=True`` makes it
     win); a conflict between the two is reported with a warning, never silently.  ``custom=True``
     turns chromaticities that match no registered space into a ``custom chromaticities (…)``
-    space (see :func:`space`); without it they count as no metadata.  ``untagged`` is the space an
+    space (see :mod:`aceskit.chromaticities`); without it they count as no metadata.  ``untagged`` is the space an
     untagged file is assumed to be in (source ``"default"``).
     """
-    override = None if colorspace is None else space(colorspace).name
+    override = None if colorspace is None else chromaticities.get(colorspace).name
     if force and override:
         return override, "override"
     found: Optional[tuple[str, str]] = None
@@ -444,7 +329,7 @@ def resolve_colorspace(header: dict, colorspace: Optional[str] = None, *, force:
     if found is None and chroma is not None:
         s = spaces.find_by_chromaticities(chroma, tol=0.001)
         if s is None and custom:
-            s = chromaticities_space(chroma)
+            s = chromaticities.space_for(chroma)
         if s is not None:
             found = (s.name, "chromaticities")
     if found is not None:
@@ -454,7 +339,7 @@ def resolve_colorspace(header: dict, colorspace: Optional[str] = None, *, force:
         return found
     if override:
         return override, "override"
-    assumed = space(untagged).name
+    assumed = spaces.get(untagged).name
     warnings.warn(f"untagged input (no chromaticities, colorInteropID or acesImageContainerFlag): assumed "
                   f"{assumed}", stacklevel=3)
     return assumed, "default"
@@ -465,12 +350,12 @@ def _open(path: str, header_only: bool, separate: bool = True, messages: Optiona
     OpenEXR = _exr()
     messages = [] if messages is None else messages
     try:
-        with _captured(messages):
+        with streams.captured(messages):
             return OpenEXR.File(path, separate_channels=separate, header_only=header_only)
     except Exception as e:
         if not separate and "coalesce" in str(e):  # R, G, B of different pixel types
             return _open(path, header_only, True, messages)
-        raise ValueError(f"{path}: not a readable OpenEXR file ({_why(e, messages, path)})") from None
+        raise ValueError(f"{path}: not a readable OpenEXR file ({streams.one_line(e, messages, path)})") from None
 
 
 def _planes(part) -> dict:
@@ -532,7 +417,7 @@ def read(path: Union[str, os.PathLike], colorspace: Optional[str] = None, *, for
     f = _open(path, False, False, messages)  # interleaved RGB(A) decodes faster than separate planes
     if len(f.parts) != len(headers) or any(not p.channels or any(c.pixels is None for c in p.channels.values())
                                            for p in f.parts):
-        said = f": {_why(Exception(), messages, path)}" if messages else ""
+        said = f": {streams.one_line(Exception(), messages, path)}" if messages else ""
         raise ValueError(f"{path}: truncated or corrupt OpenEXR file (pixel data could not be decoded{said})")
     sub = [n for p in f.parts for n, c in p.channels.items() if (c.xSampling, c.ySampling) != (1, 1)]
     if sub:
@@ -691,7 +576,7 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
         if colorspace is None:
             raise ValueError("colorspace must name the color space of an array image (e.g. 'ACEScg')")
         image = ExrImage(arr, list("RGBA"[:arr.shape[-1]]))
-    cs = space(colorspace if colorspace is not None else image.colorspace)
+    cs = chromaticities.get(colorspace if colorspace is not None else image.colorspace)
     for src in [*(os.fspath(s) for s in sources), *([image.path] if image.path else [])]:
         if os.path.exists(path) and _same_file(path, src):
             raise ValueError(f"refusing to overwrite the input file {path}; choose another output path")
@@ -808,11 +693,11 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
     messages: list = []
     with fileio.atomic_path(path, suffix=".tmp.exr") as tmp:
         try:
-            with _captured(messages):
+            with streams.captured(messages):
                 exr.write(tmp)
         except Exception as e:
             kind = OSError if isinstance(e, OSError) else ValueError
-            raise kind(f"{path}: the OpenEXR library could not write it ({_why(e, messages, tmp)})") from None
+            raise kind(f"{path}: the OpenEXR library could not write it ({streams.one_line(e, messages, tmp)})") from None
     report = WriteReport(path, cs.name, cs.interop_id, codec, level, bool(half), nonfinite, limit,
                          moved_channels=tuple(c for ch in moved.values() for c in ch),
                          recompressed_parts=tuple(recompressed), parts=len(parts), bytes=os.path.getsize(path),

@@ -20,7 +20,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from . import exr, ops, rgc, spaces
+from . import chromaticities, exr, ops, rgc, spaces
 from .rgc import RGCParams
 from .convert import plan
 from .targets import numpy as backend
@@ -36,7 +36,7 @@ class Job:
 
     ``src=None`` takes each file's resolved color space.  ``params`` holds RGC values keyed by
     :data:`aceskit.rgc.UI_PARAMS` names (``None``: the reference).  ``dst`` may be a
-    ``custom chromaticities (…)`` name (:func:`aceskit.exr.space`); ``untagged`` is the space
+    ``custom chromaticities (…)`` name (:mod:`aceskit.chromaticities`); ``untagged`` is the space
     assumed for files without color metadata (the project's policy).
     """
 
@@ -57,7 +57,7 @@ class Job:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.rgc not in RGC_MODES:
             raise ValueError(f"rgc must be one of {', '.join(RGC_MODES)}, got {self.rgc!r}")
-        exr.space(self.dst)
+        chromaticities.get(self.dst)
         spaces.get(self.untagged)
         if self.src is not None:
             spaces.get(self.src)
@@ -172,7 +172,7 @@ def process_frame(src: str, dst: str, job: Job, frame: Optional[int] = None) -> 
             check_paths(Path(src), Path(dst))
             image = exr.read(src, colorspace=job.src, force=job.src is not None, untagged=job.untagged)
             report.update({"from": image.colorspace, "from_source": image.colorspace_source})
-            chain = build_chain(image.space, exr.space(job.dst), job.rgc_params(), job.inverse)
+            chain = build_chain(image.space, chromaticities.get(job.dst), job.rgc_params(), job.inverse)
             changed = 0
 
             def run(rgb):  # every color layer (views, layers, parts) goes through the same chain

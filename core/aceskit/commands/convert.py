@@ -112,12 +112,12 @@ def _policy_bake(args) -> tuple[Optional[bool], Optional[bool], str, str]:
 
 def job_from_args(args) -> tuple[Job, Tracking]:
     """The per-frame job and the AMF tracking the options ask for (one-sentence errors)."""
-    from ..exr import parse_chromaticities
+    from .. import chromaticities
     for name in (args.src, args.dst):
         if name is not None:
             spaces.get(name)
     try:
-        dst = args.dst or parse_chromaticities(args.to_chromaticities).name
+        dst = args.dst or chromaticities.parse(args.to_chromaticities).name
     except ValueError as exc:
         raise CommandError(f"--to-chromaticities: {exc}") from None
     if dst not in spaces.names() and (getattr(args, "amf", None) is not None or getattr(args, "amf_per_frame", False)):
