@@ -237,7 +237,7 @@ class ExrImage:
         Only for an image with one color layer: relabelling other layers that were not converted
         would be a lie (use :meth:`map_color`).
         """
-        if colorspace is not None and len(self.layers) > 1:
+        if len(self.layers) > 1:
             others = [n[0] for _, n in self.layers[1:]]
             raise ValueError(f"the image has other color layers ({', '.join(others)}); convert them all with "
                              f"map_color()")
