@@ -242,6 +242,7 @@ def test_info_text_is_plain(tmp_path, capfd):
     assert "color space: custom chromaticities (R 0.62955,0.341 G 0.2867,0.6108 B 0.1489,0.07125 " \
            "W 0.3155,0.33165) (chromaticities)" in out
     assert "  compression: dwab\n" in out and "  lineOrder: increasing y\n" in out
-    assert "  channels: B G R\n" in out and "  dwaCompressionLevel: 45.0\n" in out
+    assert "  channels: B, G, R\n" in out and "  dwaCompressionLevel: 45.0\n" in out
+    assert "  dataWindow: 0 0, 15 11\n" in out
     for python in ("Channel(", "Compression.", "LineOrder.", "array(", "UserWarning", "force=True"):
         assert python not in out + err

@@ -66,9 +66,9 @@ def _show(value) -> str:
     """A plain header value as one line of text."""
     if isinstance(value, dict):
         return ", ".join(f"{k} {_show(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return ", ".join(_show(v) for v in value) if any(isinstance(v, list) for v in value) else \
-            " ".join(map(str, value))
+    if isinstance(value, list):  # numbers by spaces (a point), points and names by commas
+        numbers = all(isinstance(v, (int, float)) for v in value)
+        return (" " if numbers else ", ").join(_show(v) for v in value)
     return str(value)
 
 
