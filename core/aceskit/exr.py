@@ -306,8 +306,8 @@ def resolve_colorspace(header: dict, colorspace: Optional[str] = None, *, force:
     ``colorspace`` is used only when the header says nothing recognisable (``force=True`` makes it
     win); a conflict between the two is reported with a warning, never silently.  ``custom=True``
     turns chromaticities that match no registered space into a ``custom chromaticities (…)``
-    space (see :mod:`aceskit.chromaticities`); without it they count as no metadata.  ``untagged`` is the space an
-    untagged file is assumed to be in (source ``"default"``).
+    space (:mod:`aceskit.chromaticities`); without it they count as no metadata.  ``untagged``
+    is the space an untagged file is assumed to be in (source ``"default"``).
     """
     override = None if colorspace is None else chromaticities.get(colorspace).name
     if force and override:
@@ -340,8 +340,9 @@ def resolve_colorspace(header: dict, colorspace: Optional[str] = None, *, force:
     if override:
         return override, "override"
     assumed = spaces.get(untagged).name
-    warnings.warn(f"untagged input (no chromaticities, colorInteropID or acesImageContainerFlag): assumed "
-                  f"{assumed}", stacklevel=3)
+    why = "untagged input (no chromaticities, colorInteropID or acesImageContainerFlag)" if chroma is None else \
+        f"{where}: chromaticities {chroma} match no registered space"
+    warnings.warn(f"{why}: assumed {assumed}", stacklevel=3)
     return assumed, "default"
 
 
@@ -697,7 +698,8 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
                 exr.write(tmp)
         except Exception as e:
             kind = OSError if isinstance(e, OSError) else ValueError
-            raise kind(f"{path}: the OpenEXR library could not write it ({streams.one_line(e, messages, tmp)})") from None
+            why = streams.one_line(e, messages, tmp)
+            raise kind(f"{path}: the OpenEXR library could not write it ({why})") from None
     report = WriteReport(path, cs.name, cs.interop_id, codec, level, bool(half), nonfinite, limit,
                          moved_channels=tuple(c for ch in moved.values() for c in ch),
                          recompressed_parts=tuple(recompressed), parts=len(parts), bytes=os.path.getsize(path),
