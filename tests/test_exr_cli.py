@@ -246,3 +246,22 @@ def test_info_text_is_plain(tmp_path, capfd):
     assert "  dataWindow: 0 0, 15 11\n" in out
     for python in ("Channel(", "Compression.", "LineOrder.", "array(", "UserWarning", "force=True"):
         assert python not in out + err
+
+
+def test_captured_keeps_every_kind_of_output_off_our_streams(capfd):
+    """Descriptors 1 and 2, Python's sys.stdout and C stdio (how OpenEXR prints) all end up in the messages."""
+    import ctypes
+    import os
+
+    from aceskit import streams
+    print("before")
+    messages: list = []
+    with streams.captured(messages):
+        print("python print")
+        os.write(1, b"descriptor one\n")
+        os.write(2, b"descriptor two\n")
+        ctypes.CDLL(None).printf(b"c stdio\n")
+    print("after")
+    out, err = capfd.readouterr()
+    assert (out, err) == ("before\nafter\n", "")
+    assert sorted(messages) == ["c stdio", "descriptor one", "descriptor two", "python print"]
