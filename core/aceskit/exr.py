@@ -710,8 +710,8 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
                       f"({codec}{'' if level is None else f':{level:g}'}, {'half' if half else 'float'})",
                       stacklevel=2)
     if any(levels):
-        warnings.warn(f"{path}: the input's {next(filter(None, levels))} levels are not kept (the OpenEXR Python "
-                      f"library writes one level); the output is one-level tiled and says so", stacklevel=2)
+        warnings.warn(f"the input's {next(filter(None, levels))} levels are not kept (the OpenEXR Python library "
+                      f"writes one level); the output is one-level tiled and says so", stacklevel=2)
     if report.moved_channels:
         warnings.warn(f"{path}: {codec} would alter non-color channels {list(report.moved_channels)}; "
                       f"they were written to a lossless ZIP part", stacklevel=2)
