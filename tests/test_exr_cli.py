@@ -265,3 +265,12 @@ def test_captured_keeps_every_kind_of_output_off_our_streams(capfd):
     out, err = capfd.readouterr()
     assert (out, err) == ("before\nafter\n", "")
     assert sorted(messages) == ["c stdio", "descriptor one", "descriptor two", "python print"]
+
+
+def test_info_json_is_strict_json_with_non_finite_header_values(tmp_path, capfd):
+    a = noisy(seed=11)
+    src = raw(tmp_path / "n.exr", {"colorInteropID": "lin_ap1_scene", "exposure": float("nan"),
+                                   "whitePoint": (float("inf"), 1.0)}, {c: a[..., i] for i, c in enumerate("RGB")})
+    assert main(["info", src, "--json"]) == 0
+    d = json.loads(capfd.readouterr().out, parse_constant=lambda c: pytest.fail(f"not strict JSON: {c}"))
+    assert d["header"]["exposure"] == "nan" and d["header"]["whitePoint"] == ["inf", 1.0]

@@ -35,15 +35,15 @@ def _enum(value) -> str:
 def _plain(value):
     """A header value as JSON data (numbers, strings, lists, dicts)."""
     if isinstance(value, np.ndarray):
-        return value.tolist()
+        return _plain(value.tolist())
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    if isinstance(value, float):
-        return float(f"{value:.7g}")  # header floats are float32: their shortest decimal form
+    if isinstance(value, float):  # header floats are float32: their shortest decimal form; JSON has no NaN
+        return float(f"{value:.7g}") if np.isfinite(value) else str(value)
     if isinstance(value, (bool, int, str)) or value is None:
         return value
     if isinstance(value, np.generic):
@@ -153,7 +153,8 @@ def run(args) -> int:
     for note in notes:
         print(f"aceskit: warning: {note}", file=sys.stderr)
     if args.json:
-        print(json.dumps({**result, "warnings": notes, **({"error": error} if error else {})}, indent=2))
+        print(json.dumps({**result, "warnings": notes, **({"error": error} if error else {})}, indent=2,
+                         allow_nan=False))
         return 1 if error else 0
     if error:
         raise CommandError(error, code=1)
