@@ -20,7 +20,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from . import ops, rgc, spaces
+from . import chromaticities, exr, ops, rgc, spaces
 from .rgc import RGCParams
 from .convert import plan
 from .targets import numpy as backend
@@ -35,7 +35,9 @@ class Job:
     """What to do to each frame; plain data, so it pickles to workers and round-trips through JSON.
 
     ``src=None`` takes each file's resolved color space.  ``params`` holds RGC values keyed by
-    :data:`aceskit.rgc.UI_PARAMS` names (``None``: the reference).
+    :data:`aceskit.rgc.UI_PARAMS` names (``None``: the reference).  ``dst`` may be a
+    ``custom chromaticities (…)`` name (:mod:`aceskit.chromaticities`); ``untagged`` is the space
+    assumed for files without color metadata (the project's policy).
     """
 
     dst: str
@@ -48,13 +50,15 @@ class Job:
     half: bool = True
     threads: int = 0  # threads per frame; 0 = all cores
     engine: str = "numpy"
+    untagged: str = exr.UNTAGGED_DEFAULT
 
     def __post_init__(self):
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.rgc not in RGC_MODES:
             raise ValueError(f"rgc must be one of {', '.join(RGC_MODES)}, got {self.rgc!r}")
-        spaces.get(self.dst)
+        chromaticities.get(self.dst)
+        spaces.get(self.untagged)
         if self.src is not None:
             spaces.get(self.src)
         self.rgc_params()
@@ -160,19 +164,23 @@ def process_frame(src: str, dst: str, job: Job, frame: Optional[int] = None) -> 
 
     Warnings (missing color metadata, values changed by the write policy) go into ``warnings``.
     """
-    from . import exr
     t0 = time.perf_counter()
     report: dict = {"frame": frame, "input": str(src), "output": str(dst), "status": "ok", "error": None}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             check_paths(Path(src), Path(dst))
-            image = exr.read(src, colorspace=job.src, force=job.src is not None)
+            image = exr.read(src, colorspace=job.src, force=job.src is not None, untagged=job.untagged)
             report.update({"from": image.colorspace, "from_source": image.colorspace_source})
-            chain = build_chain(image.colorspace, job.dst, job.rgc_params(), job.inverse)
-            result, changed = apply(chain, image.rgb, np.float32, job.threads, job.engine)
-            image = image.with_rgb(result, colorspace=job.dst)  # drops the input pixels
-            del result
+            chain = build_chain(image.space, chromaticities.get(job.dst), job.rgc_params(), job.inverse)
+            changed = 0
+
+            def run(rgb):  # every color layer (views, layers, parts) goes through the same chain
+                nonlocal changed
+                out, n = apply(chain, rgb, np.float32, job.threads, job.engine)
+                changed += n
+                return out
+            image = image.map_color(run, colorspace=job.dst)  # drops the input pixels
             written = exr.write(dst, image, image.colorspace, compression=job.compression,
                                 dwa_level=job.dwa_level, half=job.half, sources=(src,),
                                 threads=job.threads or -1)

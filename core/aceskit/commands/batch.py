@@ -26,7 +26,8 @@ def _writable(fn, path, *args, **kwargs):
 def _farm_argv(args) -> list[str]:
     """The ``aceskit batch`` arguments (without --frames) a farm task runs: the same job, absolute paths."""
     argv = ["batch", str(Path(args.input).absolute()), str(Path(args.output).absolute())]
-    for flag, value in (("--from", args.src), ("--to", args.dst), ("--rgc", args.rgc),
+    for flag, value in (("--from", args.src), ("--to", args.dst), ("--to-chromaticities", args.to_chromaticities),
+                        ("--rgc", args.rgc),
                         ("--power", args.power), ("--compression", args.compression),
                         ("--clip", args.clip), ("--template", args.template), ("--export-mode", args.export_mode),
                         ("--workers", args.workers), ("--engine", args.engine)):

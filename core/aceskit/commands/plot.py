@@ -16,8 +16,8 @@ def run(args) -> int:
     if Path(args.output).resolve() == Path(args.input).resolve():
         raise CommandError("OUTPUT must not be the input file")
     image = exr.read(args.input, colorspace=args.src)
-    cameras = plot.camera_history(image.colorspace) + [c for c in args.camera or []]
-    aces = convert(image.rgb, image.colorspace, "ACES2065-1")
+    cameras = plot.camera_history(image.space) + [c for c in args.camera or []]
+    aces = convert(image.rgb, image.space, "ACES2065-1")
     try:
         import matplotlib  # noqa: F401
     except ImportError:

@@ -11,7 +11,7 @@ def _aces(path: str, src):
     from .. import exr
     from ..convert import convert
     image = exr.read(path, colorspace=src)
-    return convert(image.rgb, image.colorspace, "ACES2065-1")
+    return convert(image.rgb, image.space, "ACES2065-1")
 
 
 def run(args) -> int:
