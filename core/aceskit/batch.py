@@ -291,10 +291,22 @@ def _signals_ignored():
             signal.signal(s, h)
 
 
-def _interrupted(reports: List[dict], pending: Sequence[Task]) -> Interrupted:
-    """Remove what the unfinished frames left and describe the run."""
+def _interrupted(reports: List[dict], pending: Sequence[Task], job: Job) -> Interrupted:
+    """Remove what the unfinished frames left and describe the run; a frame that was renamed into
+    place while the run stopped (its recorded settings are this job's) counts as done."""
     fileio.remove_temporaries(t.dst for t in pending)
-    return Interrupted(reports, pending)
+    reports, left = list(reports), []
+    for t in pending:
+        try:
+            finished = same_settings(recorded_settings(t.dst), input_settings(t.src, job))
+        except Exception:
+            finished = False
+        if finished:
+            reports.append({"frame": t.frame, "input": t.src, "output": t.dst, "status": "ok", "error": None,
+                            "warnings": [], "note": "finished while the run stopped"})
+        else:
+            left.append(t)
+    return Interrupted(reports, left)
 
 
 def run_local(tasks: Sequence[Task], job: Job, workers: Optional[int] = None,
@@ -308,10 +320,10 @@ def run_local(tasks: Sequence[Task], job: Job, workers: Optional[int] = None,
         for i, t in enumerate(tasks):
             try:
                 reports.append(process_frame(t.src, t.dst, job, t.frame))
+                on_done(reports[-1])
             except KeyboardInterrupt:
                 with _signals_ignored():
-                    raise _interrupted(reports, tasks[i:]) from None
-            on_done(reports[-1])
+                    raise _interrupted(reports, tasks[len(reports):], job) from None
         return reports
     # spawn: no fork of a process that may already run threads (numpy, OpenEXR); the workers' BLAS
     # libraries get one thread each unless the user set it (frames and bands already fill the cores)
@@ -334,7 +346,7 @@ def run_local(tasks: Sequence[Task], job: Job, workers: Optional[int] = None,
         with _signals_ignored():
             pool.shutdown(wait=False, cancel_futures=True)
             _stop_processes([p for p in multiprocessing.active_children() if p not in before])
-            raise _interrupted(reports, list(pending.values())) from None
+            raise _interrupted(reports, list(pending.values()), job) from None
     finally:
         for k, v in saved.items():
             if v is None:
@@ -404,7 +416,7 @@ def run_dask(tasks: Sequence[Task], job: Job, scheduler: str, workers: Optional[
                 with _signals_ignored():
                     client.cancel(futures)
                     finished = {r["frame"] for r in reports}
-                    raise _interrupted(reports, [t for t in tasks if t.frame not in finished]) from None
+                    raise _interrupted(reports, [t for t in tasks if t.frame not in finished], job) from None
             return reports
     finally:
         if cluster is not None:

@@ -104,6 +104,8 @@ class Job:
 
 def recorded_settings(path: str) -> Optional[dict]:
     """The job settings recorded in an EXR aceskit wrote (``None``: unreadable or not recorded)."""
+    if not os.path.isfile(path):
+        return None
     try:
         import OpenEXR
         text = OpenEXR.File(str(path), header_only=True).header().get(JOB_ATTRIBUTE)
