@@ -10,13 +10,14 @@ Every command uses the same exit codes (docs/cli.md): :data:`OK`, :data:`FAILED`
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import pkgutil
 import signal
 import sys
 import threading
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from . import __version__, commands
 from .fileio import OutputError
@@ -64,16 +65,23 @@ def add_command(sub, name: str, help: str, example: str) -> argparse.ArgumentPar
                           formatter_class=_Formatter)
 
 
+@contextlib.contextmanager
+def reading() -> Iterator[None]:
+    """Errors raised while reading an input file are failures (exit 1), not usage errors."""
+    try:
+        yield
+    except (OSError, ValueError) as exc:
+        raise CommandError(str(exc), FAILED) from None
+
+
 def read_exr(path: str, colorspace: Optional[str] = None):
     """:func:`aceskit.exr.read` for a command: a bad ``--from`` name is a usage error, a file that
     cannot be read a failure."""
     from . import exr, spaces
     if colorspace is not None:
         spaces.get(colorspace)
-    try:
+    with reading():
         return exr.read(path, colorspace=colorspace)
-    except (OSError, ValueError) as exc:
-        raise CommandError(str(exc), FAILED) from None
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

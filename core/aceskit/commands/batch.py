@@ -151,7 +151,7 @@ def run(args) -> int:
     try:
         reports = batch.run(tasks, job, workers=args.workers, scheduler=args.scheduler, on_done=progress.update)
     except batch.BatchError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(str(exc), FAILED) from None
     except batch.Interrupted as stopped:
         return _interrupted(args, job, stopped, skipped, time.perf_counter() - t0)
     seconds = time.perf_counter() - t0

@@ -7,7 +7,7 @@ import json
 import numpy as np
 
 from .. import rgc
-from ..cli import add_command
+from ..cli import add_command, read_exr
 from ..convert import plan
 from ..pipeline import apply
 
@@ -75,8 +75,7 @@ def _text(path: str, d: dict) -> str:
 
 
 def run(args) -> int:
-    from .. import exr
-    image = exr.read(args.file, colorspace=args.src)
+    image = read_exr(args.file, args.src)
     d = describe(image)
     print(json.dumps({"file": args.file, **d}, indent=2) if args.json else _text(args.file, d))
     return 0
