@@ -75,7 +75,7 @@ def test_convert_then_compare_against_ocio(tmp_path, plate, capsys):
 
 def test_compare_size_mismatch(tmp_path, plate, capsys):
     other = write(tmp_path / "o.exr", testimage.rgc_validation_image(80, 48))
-    err = one_line_error(capsys, main(["compare", plate, other]))
+    err = one_line_error(capsys, main(["compare", plate, other]), expected_code=1)
     assert "same size" in err
 
 
