@@ -5,14 +5,14 @@ import signal
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from aceskit import batch, exr, testimage
+from aceskit import batch, exr
 from aceskit.pipeline import Job
+from test_batch import make_sequence
 
 ACESKIT = str(Path(sys.executable).with_name("aceskit"))
 FRAMES = 30
@@ -20,19 +20,9 @@ FRAMES = 30
 STOP_BOUND = 2.0 + 1.5
 
 
-def make_sequence(folder, frames, w=640, h=360):
-    folder.mkdir(parents=True, exist_ok=True)
-    base = testimage.rgc_validation_image(w, h)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for f in frames:
-            exr.write(folder / f"plate.{f:04d}.exr", base * (1.0 + 0.05 * (f % 7)), "ACES2065-1", compression="zip")
-    return str(folder / "plate.####.exr")
-
-
 @pytest.fixture(scope="module")
 def sequence(tmp_path_factory):
-    return make_sequence(tmp_path_factory.mktemp("seq"), range(1, FRAMES + 1))
+    return make_sequence(tmp_path_factory.mktemp("seq"), range(1, FRAMES + 1), w=640, h=360)
 
 
 def frames_in(folder):
