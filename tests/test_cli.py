@@ -375,3 +375,26 @@ def test_demo_explains_its_metric_and_runs_again(tmp_path, capsys):
     explained = block.splitlines()[3]
     assert "0.002" in explained and "0.1" in explained and "within" in explained and "pass" in explained
     assert main(args) == 0  # its own earlier outputs do not stop it
+
+
+def test_default_compression_is_the_inputs_and_deliverable_is_dwab45(tmp_path, plate, capsys):
+    import OpenEXR
+
+    def codec(path):
+        h = OpenEXR.File(str(path), header_only=True).header()
+        return h["compression"], h.get("dwaCompressionLevel")
+    assert main(["convert", plate, str(tmp_path / "z.exr"), "--to", "ACEScg"]) == 0  # the plate is ZIP
+    assert codec(tmp_path / "z.exr") == (OpenEXR.ZIP_COMPRESSION, None)
+    dwaa = write(tmp_path / "dwaa.exr", testimage.rgc_validation_image(64, 48), compression="dwaa:90")
+    assert main(["convert", dwaa, str(tmp_path / "a.exr"), "--to", "ACEScg"]) == 0
+    assert codec(tmp_path / "a.exr") == (OpenEXR.DWAA_COMPRESSION, 90.0)
+    assert main(["convert", dwaa, str(tmp_path / "p.exr"), "--to", "ACEScg", "--compression", "piz"]) == 0
+    assert codec(tmp_path / "p.exr") == (OpenEXR.PIZ_COMPRESSION, None)
+    proj = tmp_path / "show.json"
+    proj.write_text(json.dumps({"aces_version": "1.3", "rgc": True}))
+    assert main(["convert", plate, str(tmp_path / "d.exr"), "--to", "ACEScg", "--project", str(proj),
+                 "--template", "Deliverable"]) == 0
+    assert codec(tmp_path / "d.exr") == (OpenEXR.DWAB_COMPRESSION, 45.0)
+    assert main(["convert", plate, str(tmp_path / "v.exr"), "--to", "ACEScg", "--project", str(proj),
+                 "--template", "VFX pull (EXR)"]) == 0
+    assert codec(tmp_path / "v.exr") == (OpenEXR.ZIP_COMPRESSION, None)
