@@ -358,3 +358,17 @@ def test_python_api_creates_folders_and_says_why_frames_failed(tmp_path):
     tasks, skipped = batch.plan_tasks(pattern, str(tmp_path / "a/b/o.####.exr"), [1, 2], skip_existing=True,
                                       job=Job(dst="ACEScg"))
     assert not tasks and [s["frame"] for s in skipped] == [1, 2]
+
+
+def test_per_frame_amfs_on_resume(tmp_path):
+    """Frames kept by --skip-existing keep their AMF untouched, or get one if they had none."""
+    pattern = make_sequence(tmp_path / "in", [1, 2, 3])
+    out = str(tmp_path / "out/o.####.exr")
+    assert main(["batch", pattern, out, "--frames", "1", "--to", "ACEScg", "--quiet"]) == 0
+    assert main(["batch", pattern, out, "--frames", "1-2", "--to", "ACEScg", "--quiet", "--skip-existing",
+                 "--amf-per-frame"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.amf")) == ["o.0001.amf", "o.0002.amf"]
+    stamp = (tmp_path / "out/o.0001.amf").stat().st_mtime_ns
+    assert main(["batch", pattern, out, "--to", "ACEScg", "--quiet", "--skip-existing", "--amf-per-frame"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.amf")) == ["o.0001.amf", "o.0002.amf", "o.0003.amf"]
+    assert (tmp_path / "out/o.0001.amf").stat().st_mtime_ns == stamp

@@ -77,12 +77,16 @@ def _check_outputs(args, tasks) -> None:
         fileio.prepare_output(args.report, overwrite=args.overwrite, suffixes=(".json",), what="--report")
     if args.amf:
         check_amf_path(args.amf, args.overwrite)
-    if args.amf_per_frame:  # frames kept by --skip-existing keep their AMF too
-        amfs = [str(Path(t.dst).with_suffix(".amf")) for t in tasks]
+    if args.amf_per_frame:  # frames kept by --skip-existing keep their AMF (or get one)
+        amfs = [_frame_amf(t.dst) for t in tasks]
         try:
             fileio.prepare_outputs(amfs, overwrite=args.overwrite)
         except fileio.OutputError as exc:
             raise CommandError(f"--amf-per-frame: {exc}", FAILED) from None
+
+
+def _frame_amf(output: str) -> str:
+    return str(Path(output).with_suffix(".amf"))
 
 
 def _write_amfs(args, tracking, reports, space) -> None:
@@ -93,8 +97,8 @@ def _write_amfs(args, tracking, reports, space) -> None:
     clip = args.clip or Path(batch.hash_pattern(args.output)).name.split("#")[0].rstrip("._") or "clip"
     if args.amf_per_frame:
         for r in done:
-            if r["status"] == "ok":
-                write_amf(str(Path(r["output"]).with_suffix(".amf")), clip, tracking, r["from"], file=r["output"])
+            if r["status"] == "ok" or not Path(_frame_amf(r["output"])).exists():
+                write_amf(_frame_amf(r["output"]), clip, tracking, r["from"], file=r["output"])
     if args.amf:
         frames = [r["frame"] for r in done]
         write_amf(args.amf, clip, tracking, space, sequence=(batch.hash_pattern(args.output), min(frames), max(frames)))
@@ -111,7 +115,9 @@ def _frames(args) -> list[int]:
     return frames
 
 
-def _interrupted(args, job, stopped: batch.Interrupted, skipped, seconds) -> int:
+def _interrupted(args, job, stopped: batch.Interrupted, skipped, seconds, progress) -> int:
+    if progress.tty and progress.enabled:
+        print(file=progress.stream)  # end the progress bar's line
     reports = sorted(stopped.reports + skipped, key=lambda r: r["frame"])
     done = [r["frame"] for r in reports if r["status"] in ("ok", "skipped")]
     not_done = sorted({t.frame for t in stopped.pending} | {r["frame"] for r in reports if r["status"] == "failed"})
@@ -153,7 +159,7 @@ def run(args) -> int:
     except batch.BatchError as exc:
         raise CommandError(str(exc), FAILED) from None
     except batch.Interrupted as stopped:
-        return _interrupted(args, job, stopped, skipped, time.perf_counter() - t0)
+        return _interrupted(args, job, stopped, skipped, time.perf_counter() - t0, progress)
     seconds = time.perf_counter() - t0
     reports = sorted(reports + skipped, key=lambda r: r["frame"])
     summary = batch.summarize(reports, seconds)
