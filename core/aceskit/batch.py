@@ -32,8 +32,6 @@ _TOKEN = re.compile(r"%(0?\d*)d|#+")
 _RANGE = re.compile(r"^(-?\d+)(?:-(-?\d+)(?:x(\d+))?)?$")
 MAX_FRAMES = 1_000_000
 _BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
 STOP_SECONDS = 1.0  # how long a stopped worker may take to clean up before it is killed
 
 
@@ -317,7 +315,7 @@ def run_local(tasks: Sequence[Task], job: Job, workers: Optional[int] = None,
     job = _with_threads(job, _threads_per_frame(workers))
     reports: List[dict] = []
     if workers == 1:
-        for i, t in enumerate(tasks):
+        for t in tasks:
             try:
                 reports.append(process_frame(t.src, t.dst, job, t.frame))
                 on_done(reports[-1])
@@ -347,6 +345,9 @@ def run_local(tasks: Sequence[Task], job: Job, workers: Optional[int] = None,
             pool.shutdown(wait=False, cancel_futures=True)
             _stop_processes([p for p in multiprocessing.active_children() if p not in before])
             raise _interrupted(reports, list(pending.values()), job) from None
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     finally:
         for k, v in saved.items():
             if v is None:
