@@ -95,11 +95,20 @@ def test_python_api_raises_interrupted_with_what_is_done(tmp_path, workers):
     assert names == [f"o.{f:04d}.exr" for f in sorted(done)]  # done frames are there, no temporaries
 
 
-def test_dask_interrupt_cancels_the_futures(tmp_path):
+def test_dask_interrupt_cancels_the_futures(tmp_path, monkeypatch):
+    import distributed
+    cancelled = []
+    cancel = distributed.Client.cancel
+
+    def spy(self, futures, *args, **kwargs):
+        cancelled.extend(futures)
+        return cancel(self, futures, *args, **kwargs)
+    monkeypatch.setattr(distributed.Client, "cancel", spy)
     pattern = make_sequence(tmp_path / "in", range(1, 13), w=320, h=180)
     tasks, _ = batch.plan_tasks(pattern, str(tmp_path / "out/o.####.exr"), list(range(1, 13)))
     with pytest.raises(batch.Interrupted) as caught:
         batch.run_dask(tasks, Job(dst="ACEScg"), "local", workers=1, processes=False, on_done=_stop_after(1))
     assert len(caught.value.reports) == 1 and len(caught.value.pending) == 11
+    assert len(cancelled) == 12  # every future: the finished one is a no-op, the queued ones never start
     time.sleep(0.5)
     assert len(frames_in(tmp_path / "out")) < 12
