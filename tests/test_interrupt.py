@@ -108,7 +108,8 @@ def test_dask_interrupt_cancels_the_futures(tmp_path, monkeypatch):
     tasks, _ = batch.plan_tasks(pattern, str(tmp_path / "out/o.####.exr"), list(range(1, 13)))
     with pytest.raises(batch.Interrupted) as caught:
         batch.run_dask(tasks, Job(dst="ACEScg"), "local", workers=1, processes=False, on_done=_stop_after(1))
-    assert len(caught.value.reports) == 1 and len(caught.value.pending) == 11
+    stopped = caught.value  # a frame running when the interrupt came may finish whole: it counts as done
+    assert len(stopped.reports) >= 1 and len(stopped.reports) + len(stopped.pending) == 12 and stopped.pending
     assert len(cancelled) == 12  # every future: the finished one is a no-op, the queued ones never start
     time.sleep(0.5)
     assert len(frames_in(tmp_path / "out")) < 12
