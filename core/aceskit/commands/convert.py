@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .. import rgc, spaces
-from ..cli import CommandError, add_command
+from .. import fileio, rgc, spaces
+from ..cli import FAILED, CommandError, add_command
 from ..pipeline import ENGINES, RGC_MODES, Job, check_paths, process_frame
 
 DWA = ("dwaa", "dwab")
+#: Output compression of the export templates that fix one: the HDR generator's delivery is half DWAB-45.
+TEMPLATE_COMPRESSION = {"Deliverable": "dwab:45"}
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,14 @@ def add_job_options(p) -> None:
     p.add_argument("--threshold", nargs=3, type=float, metavar=("C", "M", "Y"), help="parametric RGC thresholds")
     p.add_argument("--power", type=float, metavar="P", help="parametric RGC roll-off power")
     p.add_argument("--inverse", action="store_true", help="apply the inverse RGC")
-    p.add_argument("--compression", default="dwab:45", metavar="NAME[:LEVEL]",
-                   help="output compression, e.g. dwab:45 (default), zip, piz, none")
+    p.add_argument("--compression", metavar="NAME[:LEVEL]",
+                   help="output compression, e.g. dwab:45, zip, piz, none (default: the input's, with its DWA "
+                        "level; dwab:45 with --template Deliverable)")
     p.add_argument("--float", dest="half", action="store_false", help="write 32-bit float instead of half")
     p.add_argument("--engine", choices=ENGINES, default="numpy",
                    help="pixel engine: numpy (the reference, default) or ocio (the same op chain compiled to "
                         "OpenColorIO by aceskit's CTF backend; faster, float32)")
+    p.add_argument("--overwrite", action="store_true", help="replace output files that exist")
     g = p.add_argument_group("project policy (decides whether the RGC is baked and the AMF 'applied' flag)")
     g.add_argument("--project", metavar="FILE", help="aceskit project file (JSON)")
     g.add_argument("--clip", metavar="NAME", help="clip name: its override in the project, and the AMF clip name")
@@ -134,7 +138,8 @@ def job_from_args(args) -> tuple[Job, Tracking]:
         if args.rgc == "off" and baked:
             raise CommandError("--rgc off contradicts the project policy, which bakes the RGC for this export")
         mode = ("parametric" if mode == "parametric" else "reference") if baked else "off"
-    name, level = parse_compression(args.compression)
+    compression = args.compression or TEMPLATE_COMPRESSION.get(args.template)
+    name, level = parse_compression(compression) if compression else (None, None)
     job = Job(dst=dst, src=args.src, rgc=mode, params=params, inverse=bool(args.inverse),
               compression=name, dwa_level=level, half=args.half, engine=args.engine,
               untagged=untagged)
@@ -150,6 +155,13 @@ def job_from_args(args) -> tuple[Job, Tracking]:
     if args.inverse:
         note, rgc_applied = "the inverse RGC removes a baked compression: the AMF does not list the RGC", None
     return job, Tracking(args.src, dst, rgc_applied, aces_version, note)
+
+
+def check_amf_path(path: str, overwrite: bool, image: Optional[str] = None) -> None:
+    """Check an AMF output before any work (extension, not a folder or device, exists, not ``image``)."""
+    fileio.prepare_output(path, overwrite=overwrite, suffixes=(".amf",), what="the AMF")
+    if image is not None and os.path.abspath(path) == os.path.abspath(image):
+        raise CommandError(f"the AMF {path} and the image output are the same path")
 
 
 def write_amf(path: str, clip: str, tracking: Tracking, input_space: Optional[str], sequence=None,
@@ -171,14 +183,14 @@ def write_amf(path: str, clip: str, tracking: Tracking, input_space: Optional[st
     try:
         doc.write(path)
     except OSError as exc:
-        raise CommandError(f"cannot write the AMF {path} ({exc.strerror or exc})", code=1) from None
+        raise CommandError(f"cannot write the AMF {path} ({exc.strerror or exc})", FAILED) from None
     try:
         errors = amf.validate(path)
     except ImportError:
         warnings.warn(f"{path} was not validated: AMF validation needs xmlschema (pip install xmlschema)")
         return path
     if errors:
-        raise CommandError(f"the AMF written to {path} does not validate: {errors[0]}", code=1)
+        raise CommandError(f"the AMF written to {path} does not validate: {errors[0]}", FAILED)
     return path
 
 
@@ -190,20 +202,24 @@ def run(args) -> int:
     warnings.showwarning = _warn
     job, tracking = job_from_args(args)
     if not Path(args.input).is_file():
-        raise CommandError(f"IN {args.input} is not a file")
+        raise CommandError(f"IN {args.input} is not a file", FAILED)
     check_paths(Path(args.input), Path(args.output))
+    fileio.prepare_output(args.output, overwrite=args.overwrite, suffixes=(".exr",), what="OUT")
+    amf_path = None
+    if args.amf is not None:
+        amf_path = args.amf or str(Path(args.output).with_suffix(".amf"))
+        check_amf_path(amf_path, args.overwrite, args.output)
     report = process_frame(args.input, args.output, job)
     for w in report.get("warnings", []):
         print(f"aceskit: warning: {w}", file=sys.stderr)
     if report["status"] != "ok":
         error = report["error"]  # names a path already when it comes from reading or writing a file
-        raise CommandError(error if args.input in error or args.output in error else f"{args.input}: {error}", code=1)
-    if args.amf is not None:
-        amf_path = args.amf or str(Path(args.output).with_suffix(".amf"))
-        write_amf(amf_path, args.clip or Path(args.output).stem, tracking, report["from"],
-                  file=args.output)
+        raise CommandError(error if args.input in error or args.output in error else f"{args.input}: {error}",
+                           FAILED)
+    if amf_path is not None:
+        write_amf(amf_path, args.clip or Path(args.output).stem, tracking, report["from"], file=args.output)
     nonfinite = report["nan"] + report["posinf"] + report["neginf"]
-    print(f"{args.output}: {report['from']} -> {report['to']}, RGC {report['rgc']}"
+    print(f"{args.output}: {report['from']} -> {report['to']}, RGC {report['rgc']}, {report['compression']}"
           f"{' (inverse)' if job.inverse else ''}, {report['rgc_changed']} pixels changed by the RGC, "
           f"{nonfinite} NaN/Inf and {report['clamped']} clamped values, {report['seconds']:.2f} s")
     return 0

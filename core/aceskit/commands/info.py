@@ -16,7 +16,7 @@ from enum import Enum
 import numpy as np
 
 from .. import rgc
-from ..cli import CommandError, add_command
+from ..cli import FAILED, CommandError, add_command
 from ..convert import plan
 from ..pipeline import apply
 
@@ -138,7 +138,9 @@ def _error(exc: BaseException) -> str:
 
 
 def run(args) -> int:
-    from .. import exr, policy
+    from .. import exr, policy, spaces
+    if args.src is not None:
+        spaces.get(args.src)  # a bad --from name is a usage error (exit 2), not a damaged file
     untagged = policy.Project.load(args.project).untagged if args.project else exr.UNTAGGED_DEFAULT
     result: dict = {"file": args.file}
     error = None
@@ -155,9 +157,9 @@ def run(args) -> int:
     if args.json:
         print(json.dumps({**result, "warnings": notes, **({"error": error} if error else {})}, indent=2,
                          allow_nan=False))
-        return 1 if error else 0
+        return FAILED if error else 0
     if error:
-        raise CommandError(error, code=1)
+        raise CommandError(error, FAILED)
     print(_text(args.file, result))
     return 0
 
