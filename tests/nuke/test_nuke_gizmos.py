@@ -185,9 +185,9 @@ def _close(host, ref, what, inputs):
 
 @pytest.mark.parametrize("space", nuke.conversion_spaces())
 def test_conversion_gizmos_match_convert(space):
-    g = nkgraph.load(GIZMOS / f"{nuke.conversion_name(space)}.gizmo")
+    g = nkgraph.load(GIZMOS / f"{nuke.gizmo_name(space)}.gizmo")
     codes = _codes(space)
-    for aces in nuke.ACES_TARGETS:
+    for aces in nuke.HOST.hubs:
         to_aces = nkgraph.run_gizmo(g, codes, {"direction": "to ACES", "aces": aces})
         ref = convert(codes.astype(np.float32).astype(np.float64), space, aces)
         _close(to_aces, ref, f"{space} -> {aces}", codes)
