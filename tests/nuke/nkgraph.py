@@ -125,8 +125,9 @@ class Instance:
             m = np.array([[float(v.text) for v in words(r.text)[0]] for r in words(node.knobs["matrix"].text)[0]],
                          dtype=np.float32)
             out = x.copy()
-            for i in range(3):
-                out[:, i] = m[i, 0] * x[:, 0] + m[i, 1] * x[:, 1] + m[i, 2] * x[:, 2]
+            with np.errstate(invalid="ignore"):      # NaN inputs give NaN, as in float32 C
+                for i in range(3):
+                    out[:, i] = m[i, 0] * x[:, 0] + m[i, 1] * x[:, 1] + m[i, 2] * x[:, 2]
             return out
         if node.cls == "Expression":
             return self._expression(node, x)
