@@ -278,3 +278,18 @@ def test_mypy_catches_a_wrong_call(tmp_path):
     res = _mypy(str(bad))
     assert res.returncode != 0
     assert "createNode" in res.stdout and "knobb" in res.stdout
+
+
+def test_amf_export_without_xmlschema_writes_and_says_so(nk, tmp_path, monkeypatch, capsys):
+    """Nuke's Python usually has no xmlschema: the AMF is still written, with a one-line note."""
+    project, export, _ = _glue()
+    project.ensure_project_knobs()
+    _, _, write = _comp(nk, tmp_path)
+    export.setup_write(write)
+    monkeypatch.setitem(sys.modules, "xmlschema", None)      # import xmlschema raises ImportError
+    path = export.export_amf(write)
+    note = capsys.readouterr().out.strip().splitlines()
+    assert len(note) == 1 and "without schema validation" in note[0] and "xmlschema" in note[0]
+    monkeypatch.delitem(sys.modules, "xmlschema")
+    assert amf.validate(path) == []                          # the file itself is valid
+    assert amf.read(path).rgc_applied is False
