@@ -293,3 +293,14 @@ def test_amf_export_without_xmlschema_writes_and_says_so(nk, tmp_path, monkeypat
     monkeypatch.delitem(sys.modules, "xmlschema")
     assert amf.validate(path) == []                          # the file itself is valid
     assert amf.read(path).rgc_applied is False
+
+
+def test_set_project_drives_follow_project_gizmos(nk):
+    project, _, _ = _glue()
+    node = nk.createNode("GamutCompress")
+    project.set_project("2.0", False)
+    assert nk.root()["aceskit_aces_version"].value() == "2.0" and not _graph_applies(node, nk.root())
+    project.set_project("1.3", True)
+    assert _graph_applies(node, nk.root())
+    with pytest.raises(ValueError, match="only for ACES 1.3 or later"):
+        project.set_project("1.2", True)

@@ -10,6 +10,10 @@
   limit C/M/Y, threshold C/M/Y, power.
 - The HLG display encoding -> half-domain LUTs around ``FixedFunctionTransform REC2100_SURROUND``.
 
+Each op type has one emitter in :data:`EMITTERS`; :func:`to_ocio` builds the transforms,
+:func:`write` writes the file through :mod:`aceskit.fileio`.  What a host ships as CTF is the
+host's choice (the Nuke plug-in lists its files from the host manifest).
+
 CTF (not CLF) is written because CLF cannot hold the RGC fixed function.  Requires
 PyOpenColorIO, imported on first use.
 """

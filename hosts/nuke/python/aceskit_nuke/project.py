@@ -93,7 +93,3 @@ def active(node: nuke.Node) -> bool:
     """Whether the comp (viewing pipeline) applies this RGC gizmo."""
     from aceskit import policy
     return policy.clip_rgc(project(), override(node))
-
-
-def rgc_nodes() -> list[nuke.Node]:
-    return [n for n in nuke.allNodes(recurseGroups=True) if n.Class() in RGC_CLASSES]
