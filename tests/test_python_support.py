@@ -152,7 +152,8 @@ def _python39(cache_dir: Path) -> Optional[str]:
 
 
 def test_host_modules_import_under_python_3_9(pytestconfig, tmp_path_factory):
-    cache = pytestconfig.cache.mkdir("python39-venv") if pytestconfig.cache else tmp_path_factory.mktemp("py39")
+    cache_provider = getattr(pytestconfig, "cache", None)       # absent under -p no:cacheprovider
+    cache = cache_provider.mkdir("python39-venv") if cache_provider else tmp_path_factory.mktemp("py39")
     exe = _python39(Path(cache))
     if exe is None:
         pytest.skip("no Python 3.9 here (PATH, pyenv or $ACESKIT_PYTHON39); the vermin check above still runs")
