@@ -2,13 +2,13 @@
 
 - :mod:`~aceskit.amf.document`: the :class:`AMF` model, :func:`read`, :func:`new`, :func:`for_frames`;
 - :mod:`~aceskit.amf.safexml`: bounded, DTD-free parsing;
-- :mod:`~aceskit.amf.check`: :func:`check` / :func:`validate` (official XSD + :mod:`~aceskit.amf.rules`).
+- :mod:`~aceskit.amf.validation`: :func:`check` / :func:`validate` (official XSD + :mod:`~aceskit.amf.rules`).
 
 Imports with the standard library and numpy only; the XSD check needs ``xmlschema``
 (:func:`schema_available` tells).
 """
 
-from .check import MAX_FINDINGS, Report, check, schema_available, schema_path, validate
+from .validation import MAX_FINDINGS, Report, check, schema_available, schema_path, validate
 from .document import (ACES_USER_NAME_ACES20, ACES_VERSIONS, AMF, Transform, for_frames, input_transform_id, new,
                        read, rgc_id)
 from .rules import RULES, Finding

@@ -432,7 +432,7 @@ class AMF:
 
     def validate(self) -> list[str]:
         """Errors against the official AMF v2.0 XSD and the rules of :mod:`aceskit.amf.rules` ([] = valid)."""
-        from .check import validate
+        from .validation import validate
         return validate(self)
 
     def summary(self) -> str:

@@ -1,8 +1,8 @@
 """Bounded, DTD-free XML parsing for AMF and the CDL/CCC files it references (standard library only).
 
 The document is parsed by expat with handlers that build the tree, so every limit is checked while
-parsing, before the next element is read: size (:data:`MAX_BYTES`), nesting (:data:`MAX_DEPTH`) and
-element count (:data:`MAX_ELEMENTS`).  A ``<!DOCTYPE name>`` without internal subset or external
+parsing, before the next element is read: size (:data:`MAX_BYTES`), nesting (:data:`MAX_DEPTH`),
+element count (:data:`MAX_ELEMENTS`); the attribute count (:data:`MAX_ATTRIBUTES`) before parsing.  A ``<!DOCTYPE name>`` without internal subset or external
 identifier (what DaVinci Resolve writes) is accepted; internal subsets, entity, element, attribute
 and notation declarations and external DTDs are refused.  Text inside comments, CDATA or processing
 instructions is never markup.
@@ -11,6 +11,7 @@ instructions is never markup.
 from __future__ import annotations
 
 import os
+import re
 import xml.etree.ElementTree as ET
 from typing import Union
 from xml.parsers import expat
@@ -24,7 +25,11 @@ MAX_BYTES = 16 * 1024 * 1024
 #: Deepest element nesting aceskit accepts (AMF nests about 6 deep).
 MAX_DEPTH = 64
 #: Most elements (comments included) aceskit accepts in one document (a real AMF has a few hundred).
-MAX_ELEMENTS = 20_000
+MAX_ELEMENTS = 10_000
+#: Most attributes (``name="value"``, namespace declarations included) in one document.  Counted on the
+#: text before expat sees it: expat's time grows faster than linearly with the attributes of one element.
+MAX_ATTRIBUTES = 20_000
+_ATTRIBUTE = re.compile(r"=\s*[\"']")
 
 for _prefix, _ns in (("aces", NS_V2), ("cdl", NS_CDL), ("xsi", NS_XSI), ("ds", "http://www.w3.org/2000/09/xmldsig#")):
     ET.register_namespace(_prefix, _ns)
@@ -88,6 +93,17 @@ class _Builder:
         return refuse
 
 
+def _decoded(data: bytes) -> str:
+    """The text, decoded enough to count markup (UTF-16/32 by BOM or first bytes; else byte by byte)."""
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(enc, errors="replace")
+    if data[:2] in (b"<\x00", b"\x00<"):
+        return data.decode("utf-16-le" if data[0] == 0x3C else "utf-16-be", errors="replace")
+    return data.decode("latin-1")
+
+
 def parse(data: Union[bytes, str], where: str = "AMF") -> ET.Element:
     """Parse untrusted XML within the limits above; one-sentence ``ValueError`` naming ``where`` otherwise."""
     if isinstance(data, str):
@@ -96,6 +112,9 @@ def parse(data: Union[bytes, str], where: str = "AMF") -> ET.Element:
         raise ValueError(f"{where}: {len(data)} bytes is larger than the {MAX_BYTES // 2**20} MiB AMF limit")
     if not data.strip():
         raise ValueError(f"{where}: the file is empty")
+    for n, _ in enumerate(_ATTRIBUTE.finditer(_decoded(data)), 1):
+        if n > MAX_ATTRIBUTES:
+            raise ValueError(f"{where}: more than {MAX_ATTRIBUTES} attributes (an AMF has a few hundred)")
     b = _Builder(where)
     p = expat.ParserCreate(namespace_separator="}")
     p.buffer_text = True

@@ -33,16 +33,18 @@ def validate(args) -> int:
     report = amf.check(args.file)
     n_err = len(report.errors) + report.more_errors
     n_warn = len(report.findings) + report.more - n_err
+    plus = "" if report.more_exact else "+"
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         for f in report.findings:
             print(f"{args.file}: {f}")
         if report.more:
-            print(f"{args.file}: stopped after {len(report.findings)} findings; {report.more} more not shown "
-                  f"({report.more_errors} of them errors)")
-        counts = ", ".join(f"{n} {word}{'s' if n != 1 else ''}" for n, word in ((n_err, "error"), (n_warn, "warning"))
-                           if n)
+            at_least = "" if report.more_exact else "at least "
+            print(f"{args.file}: stopped after {len(report.findings)} findings; {at_least}{report.more} more not "
+                  f"shown ({at_least}{report.more_errors} of them errors)")
+        counts = ", ".join(f"{n}{p} {word}{'s' if n != 1 else ''}"
+                           for n, p, word in ((n_err, plus, "error"), (n_warn, "", "warning")) if n)
         state = "valid AMF v2.0" if report.ok else "invalid AMF"
         print(f"{args.file}: {state}" + (f" ({counts})" if counts else ""))
     if report.note:

@@ -63,6 +63,7 @@ class Report:
     findings: list = field(default_factory=list)
     more: int = 0            # findings beyond the limit, not kept
     more_errors: int = 0     # of which errors
+    more_exact: bool = True  # False: the schema check stopped at the limit, so ``more`` is a lower bound
     schema: str = "checked"  # checked, skipped (no xmlschema) or not run (unreadable or not v2.0)
 
     @property
@@ -85,7 +86,8 @@ class Report:
     def to_dict(self) -> dict:
         return {"file": self.source, "valid": self.ok, "errors": len(self.errors) + self.more_errors,
                 "warnings": len(self.warnings) + self.more - self.more_errors, "schema": self.schema,
-                "findings": [f.to_dict() for f in self.findings], "more_findings": self.more, "note": self.note}
+                "findings": [f.to_dict() for f in self.findings], "more_findings": self.more,
+                "more_findings_exact": self.more_exact, "note": self.note}
 
 
 def check(source, *, schema: bool = True, limit: int = MAX_FINDINGS, now: Optional[_dt.datetime] = None) -> Report:
@@ -115,19 +117,20 @@ def check(source, *, schema: bool = True, limit: int = MAX_FINDINGS, now: Option
         report.findings.append(Finding("error", "parse", f"not an ACES Metadata File (root is {root.tag!r})"))
         report.schema = "not run"
         return report
-    found = []
     if schema and schema_available():
-        found.append(_schema_findings(root))
+        for f in _schema_findings(root):  # the XSD check costs ~1 ms a finding: stop at the limit
+            if len(report.findings) >= limit:
+                report.more, report.more_errors, report.more_exact = 1, 1, False
+                break
+            report.findings.append(f)
     else:
         report.schema = "skipped" if schema else "not run"
-    found.append(rules.run(root, folder, now))
-    for stream in found:
-        for f in stream:
-            if len(report.findings) < limit:
-                report.findings.append(f)
-            else:
-                report.more += 1
-                report.more_errors += f.severity == "error"
+    for f in rules.run(root, folder, now):  # cheap: every finding beyond the limit is counted
+        if len(report.findings) < limit:
+            report.findings.append(f)
+        else:
+            report.more += 1
+            report.more_errors += f.severity == "error"
     return report
 
 
