@@ -25,7 +25,7 @@ MAX_BYTES = 16 * 1024 * 1024
 #: Deepest element nesting aceskit accepts (AMF nests about 6 deep).
 MAX_DEPTH = 64
 #: Most elements (comments included) aceskit accepts in one document (a real AMF has a few hundred).
-MAX_ELEMENTS = 10_000
+MAX_ELEMENTS = 5_000
 #: Most attributes (``name="value"``, namespace declarations included) in one document.  Counted on the
 #: text before expat sees it: expat's time grows faster than linearly with the attributes of one element.
 MAX_ATTRIBUTES = 20_000
