@@ -42,7 +42,7 @@ def test_resolve_export_is_read(capsys):
 
 def test_resolve_export_validates_with_what_resolve_gets_wrong(capsys):
     assert main(["amf", "validate", str(RESOLVE)]) == 1
-    rules = {line.rsplit("[", 1)[1].rstrip("]") for line in capsys.readouterr().out.splitlines()[:-1]}
+    rules = {line.rsplit("[", 1)[1].rstrip("]") for line in capsys.readouterr().err.splitlines()}
     # author without email and CDLs without working space fail the XSD; its CLF files are not shipped with it
     assert rules == {"schema", "cdl-working-space", "file-missing"}
 

@@ -243,9 +243,9 @@ def test_cli_reports_how_many_more(tmp_path, capsys):
     one = re.search(r"<aces:lookTransform.*?</aces:lookTransform>", cdl, re.S).group(0)
     (tmp_path / "neg.amf").write_text(cdl.replace(one, one * 120))
     assert main(["amf", "validate", str(tmp_path / "neg.amf")]) == 1
-    out = capsys.readouterr().out.splitlines()
+    out = capsys.readouterr().err.splitlines()
     # 1 more XSD error seen, and every rule finding: 120 negative slopes, 2 ACES 2.0 IDs in a 1.3 pipeline
-    assert len(out) == 102 and out[-2].endswith("stopped after 100 findings; at least 123 more not shown "
+    assert len(out) == 101 and out[-1].endswith("stopped after 100 findings; at least 123 more not shown "
                                                 "(at least 123 of them errors)")
 
 
@@ -255,9 +255,9 @@ def test_cli_exit_codes_and_json(capsys):
     assert "valid AMF v2.0" in capsys.readouterr().out
     bad = TESTDATA / "invalid" / "invalid_03_negative_cdl_slope.amf"
     assert main(["amf", "validate", str(bad)]) == 1
-    out = capsys.readouterr().out.splitlines()
-    assert any(line.endswith("[cdl-range]") and ": error: " in line for line in out)
-    assert out[-1].endswith("invalid AMF (4 errors)")
+    out = capsys.readouterr()
+    assert any(line.endswith("[cdl-range]") and ": error: " in line for line in out.err.splitlines())
+    assert out.out.splitlines() == [f"{bad}: invalid AMF (4 errors)"]
     warn_only = TESTDATA / "invalid" / "invalid_23_identity_cdl_warning.amf"
     assert main(["amf", "validate", "--json", str(warn_only)]) == 0
     report = json.loads(capsys.readouterr().out)

@@ -38,11 +38,11 @@ def validate(args) -> int:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         for f in report.findings:
-            print(f"{args.file}: {f}")
+            print(f"{args.file}: {f}", file=sys.stderr)
         if report.more:
             at_least = "" if report.more_exact else "at least "
             print(f"{args.file}: stopped after {len(report.findings)} findings; {at_least}{report.more} more not "
-                  f"shown ({at_least}{report.more_errors} of them errors)")
+                  f"shown ({at_least}{report.more_errors} of them errors)", file=sys.stderr)
         counts = ", ".join(f"{n}{p} {word}{'s' if n != 1 else ''}"
                            for n, p, word in ((n_err, plus, "error"), (n_warn, "", "warning")) if n)
         state = "valid AMF v2.0" if report.ok else "invalid AMF"
