@@ -137,6 +137,9 @@ def test_file_paths(tmp_path, ref, problem):
                   ("<aces:file>MasterLookBright_O-Rec709.clf</aces:file>", f"<aces:file>{ref}</aces:file>"))
     found = [f for f in amf.check(path).findings if f.rule == "file-path"]
     assert len(found) == 1 and problem in found[0].message and found[0].severity == "error"
+    clip = edited(tmp_path, "14_complex_metadata.amf", ("<aces:file>media%2FBIGMOVIE", f"<aces:file>{ref}"))
+    found = [f for f in amf.check(clip).findings if f.rule == "file-path"]
+    assert [(f.severity, f.where) for f in found] == [("warning", "clipId/file")] and problem in found[0].message
 
 
 def test_referenced_files_and_hashes(tmp_path):

@@ -46,7 +46,7 @@ RULES = {
     "missing-description": ("warning", "amfInfo has a description"),
     "missing-author": ("warning", "amfInfo or a pipelineInfo names an author"),
     "file-path": ("error", "file references are relative paths inside the AMF's folder: not empty, not "
-                           "absolute, no '..' (also URL-encoded)"),
+                           "absolute, no '..' (also URL-encoded); a warning for the clip's own media file"),
     "file-missing": ("error", "files referenced by transforms exist next to the AMF"),
     "file-hash": ("error", "a hash given for a referenced file matches it (sha256, sha1 or md5; hex or base64)"),
     "date-order": ("error", "creationDateTime <= modificationDateTime"),
@@ -239,12 +239,12 @@ def _unsafe(path: str) -> Optional[str]:
 
 
 def file_paths(root: ET.Element, ctx: "Context") -> Iterator[Finding]:
-    for where, f, _, _ in _files(root):
+    for where, f, _, of_transform in _files(root):
         raw = _text(f) or ""
         problem = _unsafe(unquote(raw))
-        if problem:
+        if problem:  # a transform's file is opened by readers; the clip's media file is only named
             yield _f("file-path", f"the file reference {raw!r} {problem}; AMF file references are relative to "
-                                  f"the AMF's folder", where)
+                                  f"the AMF's folder", where, None if of_transform else "warning")
 
 
 def _digest(path: str, algorithm: str) -> bytes:
