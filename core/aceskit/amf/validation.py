@@ -104,8 +104,8 @@ def check(source, *, schema: bool = True, limit: int = MAX_FINDINGS, now: Option
             data, where = load(source)
             root = parse(data, where)
         except (ValueError, FileNotFoundError) as e:
-            return Report(str(source) if not isinstance(source, bytes) else "AMF", [Finding("error", "parse", str(e))],
-                          schema="not run")
+            text = isinstance(source, bytes) or (isinstance(source, str) and source.lstrip().startswith("<"))
+            return Report("AMF" if text else os.fspath(source), [Finding("error", "parse", str(e))], schema="not run")
     report = Report(where)
     folder = None if where == "AMF" else os.path.dirname(os.path.abspath(where))
     if root.tag == f"{{{NS_V1}}}acesMetadataFile":
