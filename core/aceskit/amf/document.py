@@ -11,7 +11,8 @@ against the official AMF v2.0 XSD, ``ampas/aces-amf``):
 - ACES 2.0 pipelines: :data:`aceskit.rgc.TRANSFORM_ID_ACES20`.
 
 The implementation guide's ``...ReferenceGamutCompress.a1.v1.0`` fails the schema pattern, so it
-is recognised on read and never written.  Parsing is defensive: no DTD, no entities, bounded size.
+is recognised on read and never written.  Parsing goes through :mod:`aceskit.amf.safexml` (no DTD,
+no entities, bounded size, depth and element count); v1.0 is upgraded to v2.0 on read.
 """
 
 from __future__ import annotations
