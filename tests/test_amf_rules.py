@@ -179,6 +179,10 @@ def test_cdl_refs(tmp_path):
     (tmp_path / "show_cdls.ccc").write_text(ccc)
     dupes = amf.check(edited(tmp_path, name), schema=False).findings
     assert [(f.rule, "duplicate" in f.message) for f in dupes] == [("cdl-ref", True), ("file-hash", False)]
+    (tmp_path / "show_cdls.ccc").write_text(ccc.replace(' id="A001_C005_0923SG"', "", 1))
+    no_id = amf.check(edited(tmp_path, name), schema=False).findings
+    assert [(f.severity, f.rule, f.message) for f in no_id if f.rule == "cdl-ref"] == [
+        ("warning", "cdl-ref", "show_cdls.ccc has a ColorCorrection without id")]
 
 
 def test_dates(tmp_path):
@@ -223,6 +227,9 @@ def test_uuids_versions_ids_metadata_rgc(tmp_path):
     assert rules(text.replace(look, look + cdl)) == [("error", "empty-transform-id")]
     assert rules(text.replace(look, look + cdl.replace(ws[:ws.index("<cdl:")], ""))) == [
         ("warning", "cdl-working-space")]
+    no_id = cdl.replace("<aces:transformId/>", "")
+    assert [f.message for f in amf.check(text.replace(look, look + no_id).encode(), schema=False).findings] == [
+        "the look transform's fromCdlWorkingSpace names no transform"]
 
 
 def test_findings_stop_at_100_and_the_rest_is_counted(tmp_path):

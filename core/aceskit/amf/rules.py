@@ -31,7 +31,7 @@ RULES = {
     "transform-version": ("error", "transform IDs belong to the declared ACES major version (1.x: v1.x URNs, "
                                    "2.x: v2.x URNs)"),
     "empty-transform-id": ("error", "no transformId is empty (input, look, output, RRT/ODT parts, CDL working "
-                                    "spaces)"),
+                                    "spaces), and each CDL working space names its transform"),
     "applied-order": ("error", "no applied look after a non-applied one; nothing applied after a non-applied "
                                "input transform; an applied output after a non-applied look is a warning"),
     "cdl-range": ("error", "CDL values are three numbers (one for saturation), finite, slope >= 0, power > 0, "
@@ -41,7 +41,7 @@ RULES = {
     "cdl-identity": ("warning", "a CDL that changes nothing (slope 1, offset 0, power 1, saturation 1)"),
     "cdl-working-space": ("warning", "an inline CDL states its cdlWorkingSpace"),
     "cdl-ref": ("error", "a ColorCorrectionRef names a ColorCorrection id present in the referenced CCC/CDL "
-                         "file, which parses and has unique ids"),
+                         "file, which parses and has unique ids (a ColorCorrection without id is a warning)"),
     "rgc-duplicate": ("warning", "the Reference Gamut Compression appears at most once per pipeline"),
     "missing-description": ("warning", "amfInfo has a description"),
     "missing-author": ("warning", "amfInfo or a pipelineInfo names an author"),
@@ -59,6 +59,8 @@ _HASHES = {"http://www.w3.org/2001/04/xmlenc#sha256": "sha256", "http://www.w3.o
 _URN = re.compile(r"urn:ampas:aces:transformId:v(\d+)\.\d+:")
 _SOP = ("SOPNode", "ASC_SOP")
 _SAT = ("SatNode", "ASC_SAT")
+_WORKING_SPACES = ("toCdlWorkingSpace", "fromCdlWorkingSpace")
+_IDENTIFIERS = ("transformId", "file", "uuid")
 
 
 @dataclass(frozen=True)
@@ -211,10 +213,13 @@ def empty_ids(root: ET.Element, ctx: "Context") -> Iterator[Finding]:
     for name, pipe in _pipelines(root):
         for kind, where, el in _steps(pipe, name):
             for parent in el.iter():
+                part = "" if parent is el else f" ({local(parent.tag)})"
                 for t in parent.findall(_q("transformId")):
                     if not _text(t):
-                        part = "" if parent is el else f" ({local(parent.tag)})"
                         yield _f("empty-transform-id", f"the {kind} transform has an empty transformId{part}", where)
+                if local(parent.tag) in _WORKING_SPACES and not any(local(c.tag) in _IDENTIFIERS for c in parent):
+                    yield _f("empty-transform-id", f"the {kind} transform's {local(parent.tag)} names no transform",
+                             where)
 
 
 def _files(root: ET.Element) -> Iterator[tuple[str, ET.Element, ET.Element, bool]]:
@@ -305,6 +310,8 @@ def cdl_refs(root: ET.Element, ctx: "Context") -> Iterator[Finding]:
                 yield _f("cdl-ref", f"cannot read the CDL file: {e}", where)
                 continue
             ids = [c.get("id") for c in ccc.iter() if local(c.tag) == "ColorCorrection"]
+            if None in ids:
+                yield _f("cdl-ref", f"{rel} has a ColorCorrection without id", where, "warning")
             dupes = sorted({i for i in ids if i and ids.count(i) > 1})
             if dupes:
                 yield _f("cdl-ref", f"{rel} has duplicate ColorCorrection ids: {', '.join(dupes)}", where)
