@@ -235,7 +235,7 @@ def test_amf_validate_reports_errors(tmp_path, capsys):
                        '<aces:acesMetadataFile xmlns:aces="urn:ampas:aces:amf:v2.0">&e;</aces:acesMetadataFile>')
     assert main(["amf", "validate", str(hostile)]) == 1
     assert "DOCTYPE" in capsys.readouterr().err
-    err = one_line_error(capsys, main(["amf", "show", str(hostile)]))
+    err = one_line_error(capsys, main(["amf", "show", str(hostile)]), expected_code=1)
     assert "DOCTYPE" in err
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 import warnings
 
-from ..cli import add_command
+from ..cli import add_command, reading
 
 
 def _warnings(caught) -> None:
@@ -19,7 +19,8 @@ def show(args) -> int:
     from .. import amf
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        doc = amf.read(args.file)
+        with reading():  # an unreadable, damaged or hostile file is a failure (exit 1), not a usage error
+            doc = amf.read(args.file)
         text = doc.summary()
     print(f"{args.file}\n{text}")
     _warnings(caught)
