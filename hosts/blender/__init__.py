@@ -94,7 +94,8 @@ class ACESKIT_OT_add_group_node(bpy.types.Operator):
             self.report({"ERROR"}, "the scene has no compositor node tree; in the Compositor, turn on Use Nodes "
                                    "(Blender 4.5) or click New (5.0)")
             return {"CANCELLED"}
-        group = bpy.data.node_groups.get(self.group_name) or backend.build(backend.spec(self.group_name), bpy)
+        backend.ensure_groups(bpy, [self.group_name], force=False)  # made or refreshed if needed
+        group = bpy.data.node_groups[self.group_name]
         for n in tree.nodes:
             n.select = False
         node = tree.nodes.new("CompositorNodeGroup")

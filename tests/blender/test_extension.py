@@ -109,6 +109,7 @@ def test_add_group_node_operator(bpy, installed):
     tree = backend.scene_tree(scene, bpy, create=True)
     tree.nodes.clear()
     try:
+        bpy.data.node_groups.remove(bpy.data.node_groups[backend.RGC_REFERENCE])  # made again on demand
         assert bpy.ops.aceskit.add_group_node(group_name=backend.RGC_REFERENCE) == {"FINISHED"}
         name = backend.conversion_name("S-Log3 S-Gamut3.Cine", "ACEScg")
         assert bpy.ops.aceskit.add_group_node(group_name=name) == {"FINISHED"}
