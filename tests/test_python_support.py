@@ -81,7 +81,7 @@ def test_the_module_list_follows_imports():
     mods = {p.relative_to(ROOT).as_posix() for p in host_modules()}
     # reached only through imports: the Nuke glue -> aceskit.targets.nuke -> manifest, expr, ...
     for expected in ("core/aceskit/__init__.py", "core/aceskit/targets/nuke.py", "core/aceskit/targets/manifest.py",
-                     "core/aceskit/expr.py", "core/aceskit/policy.py", "core/aceskit/amf.py",
+                     "core/aceskit/expr.py", "core/aceskit/policy.py", "core/aceskit/amf/rules.py",
                      "core/aceskit/targets/dctl.py", "core/aceskit/transfer/aces.py", "core/aceskit/fileio.py"):
         assert expected in mods, expected
     assert "core/aceskit/cli.py" not in mods           # the command line is not a host module
