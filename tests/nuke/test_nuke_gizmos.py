@@ -208,3 +208,17 @@ def test_the_acceptance_check_can_fail(gamut_compress, pixels):
     wrong = out * np.where(ill.any(-1, keepdims=True), 1.0, 1.01)   # break the well-conditioned pixels
     with pytest.raises(AssertionError):
         check_rgc(wrong, x, p, True, "ACES2065-1")
+
+
+def test_the_acceptance_check_holds_hosts_against_opencolorio(monkeypatch, pixels):
+    """A host that agrees with a wrong core (a roll-off exponent off by 0.05) still fails: the
+    acceptance check also holds the host against OpenColorIO's fixed function."""
+    x = pixels[::7]
+    wrong = rgc.RGCParams(rgc.REFERENCE.limit, rgc.REFERENCE.threshold, rgc.REFERENCE.power + 0.05)
+    right_compress = rgc.compress
+    out = right_compress(x, wrong).astype(np.float32)
+    monkeypatch.setattr(hostcheck.rgc, "compress", lambda rgb, params=None, **kw: right_compress(rgb, wrong, **kw))
+    with pytest.raises(AssertionError, match="against OpenColorIO's fixed function"):
+        hostcheck.assert_host_rgc(out, x, rgc.REFERENCE, False)
+    monkeypatch.undo()
+    hostcheck.assert_host_rgc(right_compress(x).astype(np.float32), x, rgc.REFERENCE, False)
