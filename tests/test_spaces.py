@@ -109,6 +109,19 @@ def test_acesproxy10i_decode_matches_the_opencolorio_builtin(rng):
                  ocio_apply(ocio.BuiltinTransform("ACESproxy10i_to_ACES2065-1"), code), msg="ACESproxy10i")
 
 
+def test_acesproxy12i_matches_published_code_values_and_opencolorio(rng):
+    """S-2013-001 12-bit: 0.18 -> 1705, 1.0 -> 2200, legal range 256..3760.  12i has no OpenColorIO
+    builtin, but its code values are legal-range ACEScc (CV = 256 + 3504·ACEScc, the same log2 curve),
+    so decoding must match OpenColorIO's ACEScc (on colours within half a stop of neutral, where
+    OpenColorIO's ACEScc_to_ACES2065-1 does not clamp negative AP0)."""
+    cv = convert(np.array([[0.18, 1.0, 1e-9], [222.86, 1e6, -1.0]]), "ACEScg", "ACESproxy12i") * 4095
+    np.testing.assert_allclose(cv, [[1705, 2200, 256], [3760, 3760, 256]], atol=1e-9)
+    code = np.clip(rng.integers(256, 3761, (4000, 1)) + rng.integers(-100, 101, (4000, 3)), 256, 3760)
+    code = code.astype(np.float64)
+    assert_close(convert(code / 4095, "ACESproxy12i", "ACES2065-1"),
+                 ocio_apply(("ACEScc", "ACES2065-1"), (code - 256) / 3504), msg="ACESproxy12i")
+
+
 def test_acesproxy_encodes_whole_legal_code_values():
     x = convert(np.array([[0.18, 1.0, 1e-9], [222.86, 1e6, -1.0]]), "ACEScg", "ACESproxy10i") * 1023
     np.testing.assert_allclose(x, np.round(x), atol=1e-9)
