@@ -89,11 +89,41 @@ def test_encode_from_aces2065_matches_opencolorio(name, rng):
     assert_close(convert(aces, "ACES2065-1", name), ocio_apply(("ACES2065-1", name), aces), scale="value", msg=name)
 
 
-@pytest.mark.parametrize("name, builtin", [
-    ("Gamma 2.6 P3-DCI - Display", "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-DCI-BFD"),
-    ("Gamma 2.6 P3-D60 - Display", "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-D60-BFD"),
-    ("DCDM XYZ - Display", "DISPLAY - CIE-XYZ-D65_to_DCDM-D65"),
-])
+#: Displays the studio config lacks, with the OpenColorIO builtin that encodes them from CIE XYZ-D65.
+BUILTIN_DISPLAYS = {
+    "Gamma 2.6 P3-DCI - Display": "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-DCI-BFD",
+    "Gamma 2.6 P3-D60 - Display": "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-D60-BFD",
+    "DCDM XYZ - Display": "DISPLAY - CIE-XYZ-D65_to_DCDM-D65",
+}
+DISPLAY_CURVES = [n for n in spaces.names() if spaces.get(n).referred == "display" and spaces.get(n).transfer]
+
+
+@pytest.mark.parametrize("name", DISPLAY_CURVES)
+def test_display_curves_at_zero_and_below_match_opencolorio(name, rng):
+    """Zero, -0.0, tiny and negative values through every display encoding, both ways, against
+    OpenColorIO's builtins (mirrored or clamped as OpenColorIO does, per curve).  Neutral ramps
+    keep each channel's value exact through the display matrix; the mixed colours have one channel
+    at -1..1 and the others within 0.3 of it (no float32 cancellation to amplify near 0)."""
+    import PyOpenColorIO as ocio
+    from aceskit import colorimetry as C
+    s = spaces.get(name)
+    xyz_name = "CIE XYZ-D65 - Display-referred"
+    v = np.concatenate([-np.geomspace(1e-6, 1.0, 25), [-0.0, 0.0], np.geomspace(1e-6, 1.0, 25)])
+    base = rng.uniform(-1.0, 1.0, (2000, 1))
+    values = np.concatenate([np.repeat(v[:, None], 3, axis=1), base + rng.uniform(-0.3, 0.3, (2000, 3)) * np.abs(base)])
+    if name in BUILTIN_DISPLAYS:
+        encode = ocio.BuiltinTransform(BUILTIN_DISPLAYS[name])
+        decode = ocio.BuiltinTransform(BUILTIN_DISPLAYS[name], ocio.TRANSFORM_DIR_INVERSE)
+    else:
+        encode, decode = (xyz_name, name), (name, xyz_name)
+    to_xyz = np.eye(3) if s.primaries == C.PRIMARIES["XYZ"] else C.npm(s.primaries, s.white)
+    xyz = (values @ to_xyz.T).astype(np.float32)
+    assert_close(convert(xyz, xyz_name, name), ocio_apply(encode, xyz), msg=f"{name} encode")
+    code = values.astype(np.float32)
+    assert_close(convert(code, name, xyz_name), ocio_apply(decode, code), msg=f"{name} decode")
+
+
+@pytest.mark.parametrize("name, builtin", BUILTIN_DISPLAYS.items())
 def test_displays_outside_the_studio_config_match_opencolorio_builtins(name, builtin, rng):
     import PyOpenColorIO as ocio
     group = ocio.GroupTransform([ocio.BuiltinTransform("UTILITY - ACES-AP0_to_CIE-XYZ-D65_BFD"),
