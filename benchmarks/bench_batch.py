@@ -161,7 +161,7 @@ def commands(inputs: str, out: str, frames: int, workers: int, oiiotool: str, co
                          "-o", out.replace("TOOL", "oiiotool").replace("####", "#")]}
     for tool, engine in (("aceskit", "numpy"), ("aceskit_ocio", "ocio")):
         cmds[tool] = [cli, "batch", inputs, out.replace("TOOL", tool), "--frames", f"1-{frames}", "--to", "ACEScg",
-                      "--rgc", "reference", "--compression", compression, "--engine", engine, "--quiet"]
+                      "--rgc", "reference", "--compression", compression, "--engine", engine, "--quiet", "--overwrite"]
         if workers:
             cmds[tool] += ["--workers", str(workers)]
     return cmds

@@ -3,11 +3,13 @@
 Installs, per OS (Resolve's DaVinciCTL and scripting READMEs):
 
 - the DCTLs of ``hosts/resolve/dctl`` into an ``aceskit`` folder of Resolve's LUT folder
-  (Color page > LUTs / DCTL effect; use "Update Lists" or restart Resolve to see them);
+  (Color page > LUTs / DCTL effect; use "Update Lists" or restart Resolve to see them).  On Linux
+  into each of ``/opt/resolve/LUT`` and ``/home/resolve/LUT`` whose Resolve folder exists
+  (``/opt/resolve/LUT`` when neither does);
 - the scripts of ``hosts/resolve/scripts`` into ``Fusion/Scripts/Utility/aceskit`` of the user's
   Resolve support folder (Workspace > Scripts > aceskit), each behind a header naming the Python
-  folder below and the LUT folder;
-- a private copy of the aceskit core and the scripts' helper module into an ``aceskit/resolve``
+  folder below and the LUT folders;
+- a private copy of the aceskit core and the scripts' helper modules into an ``aceskit/resolve``
   data folder, so the scripts run without this checkout (Resolve's Python needs numpy).
 
 ``--prefix DIR`` re-roots every path under DIR (for packaging and tests).  Re-running replaces
@@ -18,6 +20,7 @@ marker is never overwritten or deleted.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import shutil
 import sys
@@ -34,7 +37,7 @@ _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".mypy_cache")
 SCRIPT_HEADER = """# Added by `aceskit install resolve`: the aceskit payload of this installation.
 import os as _os, sys as _sys
 _sys.path[:0] = [_p for _p in {paths!r} if _p not in _sys.path]
-_os.environ.setdefault("ACESKIT_RESOLVE_LUT_ROOT", {lut_root!r})
+_os.environ.setdefault("ACESKIT_RESOLVE_LUT_ROOT", {lut_roots!r})
 """
 
 
@@ -42,23 +45,13 @@ class InstallError(Exception):
     """A user-facing failure: one sentence, no traceback."""
 
 
-def _helpers():
+def _helper(name: str = "aceskit_resolve"):
+    """A helper module of hosts/resolve/lib (aceskit_resolve or resolve_settings)."""
     sys.path.insert(0, str(HOST / "lib"))
     try:
-        import aceskit_resolve
+        return importlib.import_module(name)
     finally:
         sys.path.pop(0)
-    return aceskit_resolve
-
-
-def data_root(platform: str = sys.platform, env=os.environ, home: Optional[Path] = None) -> PurePath:
-    """The per-user folder holding the scripts' private Python payload."""
-    home = Path(home or Path.home())
-    if platform == "darwin":
-        return home / "Library/Application Support/aceskit/resolve"
-    if platform.startswith("win"):
-        return Path(env.get("APPDATA", str(home / "AppData" / "Roaming"))) / "aceskit" / "resolve"
-    return home / ".local/share/aceskit/resolve"
 
 
 def _reroot(path: PurePath, prefix: Optional[Path]) -> Path:
@@ -67,12 +60,21 @@ def _reroot(path: PurePath, prefix: Optional[Path]) -> Path:
     return Path(prefix).joinpath(*PurePath(path).parts[1:])
 
 
+def _lut_roots(prefix: Optional[Path]) -> tuple[list[Path], list[Path]]:
+    """(every LUT folder of this OS, those to install into: the ones whose Resolve folder exists,
+    else the first)."""
+    every = [_reroot(p, prefix) for p in _helper().lut_roots()]
+    chosen = [p for p in every if p.parent.is_dir()] or every[:1]
+    return every, chosen
+
+
 def targets(prefix: Optional[Path] = None) -> dict[str, Path]:
-    """The three folders the installer owns."""
-    h = _helpers()
-    return {"dctl": _reroot(h.lut_root(), prefix) / h.LUT_SUBDIR,
-            "scripts": _reroot(h.scripts_root(), prefix) / "Utility" / "aceskit",
-            "python": _reroot(data_root(), prefix) / "python"}
+    """The folders the installer owns: ``dctl`` (and ``dctl 2`` with two LUT folders), scripts, python."""
+    h = _helper()
+    dctl = {("dctl" if i == 0 else f"dctl {i + 1}"): root / h.LUT_SUBDIR
+            for i, root in enumerate(_lut_roots(prefix)[1])}
+    return {**dctl, "scripts": _reroot(h.scripts_root(), prefix) / "Utility" / "aceskit",
+            "python": _reroot(_helper("resolve_settings").data_root(), prefix) / "python"}
 
 
 def _replace_dir(dest: Path, fill) -> None:
@@ -102,22 +104,29 @@ def install(prefix: Optional[Path] = None) -> dict[str, Path]:
 
     def python(p: Path) -> None:
         shutil.copytree(CORE, p / "aceskit", ignore=_IGNORE)
-        shutil.copy2(HOST / "lib" / "aceskit_resolve.py", p / "aceskit_resolve.py")
+        for helper in sorted((HOST / "lib").iterdir()):
+            if helper.suffix in (".py", ".json"):
+                shutil.copy2(helper, p / helper.name)
 
     def scripts(p: Path) -> None:
         p.mkdir()
-        header = SCRIPT_HEADER.format(paths=[str(t["python"])], lut_root=str(t["dctl"].parent))
+        roots = os.pathsep.join(str(v.parent) for k, v in t.items() if k.startswith("dctl"))
+        header = SCRIPT_HEADER.format(paths=[str(t["python"])], lut_roots=roots)
         for script in sorted((HOST / "scripts").glob("*.py")):
             (p / script.name).write_text(header + script.read_text(encoding="utf-8"), encoding="utf-8")
 
-    for key, fill in (("dctl", dctls), ("python", python), ("scripts", scripts)):
-        _replace_dir(t[key], fill)
+    for key, dest in t.items():
+        _replace_dir(dest, {"python": python, "scripts": scripts}.get(key, dctls))
     return t
 
 
 def uninstall(prefix: Optional[Path] = None) -> list[Path]:
+    """Remove every folder an install may have put in place (all LUT folders of this OS)."""
     removed = []
-    for dest in targets(prefix).values():
+    h = _helper()
+    owned = [root / h.LUT_SUBDIR for root in _lut_roots(prefix)[0]]
+    owned += [v for k, v in targets(prefix).items() if not k.startswith("dctl")]
+    for dest in owned:
         if not dest.exists():
             continue
         if not (dest / MARKER).is_file():

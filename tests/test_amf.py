@@ -261,12 +261,15 @@ def test_read_v1_and_write_v2(schema, tmp_path):
     assert d.source_version == "1.0" and d.clip == {"clipName": "B002C007", "file": "B002C007.mxf"}
     assert d.input_transform.transform_id.endswith("IDT.Sony.SLog3_SGamut3Cine.a1.v1")
     assert d.rgc_look().transform_id == rgc.TRANSFORM_ID_GUIDE and d.rgc_applied is False
-    d.set_rgc(True)
+    d.set_rgc(True)  # baked, while the input transform is not: schema-valid, but breaks the applied order
+    assert schema_ok(schema, d.to_xml())
+    assert [e for e in amf.validate(d) if "[applied-order]" in e]
+    d.set_rgc(False)
     path = d.write(tmp_path / "v2.amf")
     assert schema.is_valid(path) and amf.validate(path) == []
     back = amf.read(path)
     assert back.source_version == "2.0" and back.uuid.startswith("urn:uuid:") and back.pipeline_uuid
-    assert back.rgc_look().transform_id == rgc.TRANSFORM_ID_ACES13
+    assert back.rgc_look().transform_id == rgc.TRANSFORM_ID_ACES13 and back.rgc_applied is False
 
 
 # -- hostile and broken input -------------------------------------------------------------------------

@@ -271,3 +271,104 @@ def test_a_dying_worker_fails_its_frame_not_the_run(tmp_path):
         report = batch._result(fut, tasks[0])
     assert report["status"] == "failed" and "worker process failed" in report["error"]
     assert report["frame"] == 1
+
+
+# -- truthful --skip-existing, sequence AMFs, frame discovery -------------------------------------
+def test_skip_existing_keeps_only_frames_written_with_the_same_settings(tmp_path, capsys):
+    """The issue's case: re-running with other settings must not skip ACEScg+RGC frames nor relabel them."""
+    from aceskit import amf
+    pattern = make_sequence(tmp_path / "in", range(1, 9))
+    out = str(tmp_path / "out/o.####.exr")
+    seq_amf = str(tmp_path / "out/shot.amf")
+    first = ["batch", pattern, out, "--to", "ACEScg", "--rgc", "reference", "--quiet", "--amf", seq_amf]
+    assert main(first) == 0
+    stamps = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("o.*.exr")}
+    capsys.readouterr()
+    other = ["batch", pattern, out, "--to", "ACEScct", "--rgc", "off", "--quiet", "--skip-existing",
+             "--amf", seq_amf, "--overwrite"]
+    assert main(other[:-1]) == 1  # without --overwrite: refused, listing the frames, before any work
+    err = capsys.readouterr().err
+    assert "8 existing output frames (1-8)" in err and "not written with these settings" in err
+    assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("o.*.exr")} == stamps
+    assert amf.read(seq_amf).rgc_applied is True
+    assert main(other) == 0  # with --overwrite: redone, and the AMF describes what is there now
+    assert "8 converted, 0 skipped" in capsys.readouterr().out
+    assert {exr.read(p).colorspace for p in (tmp_path / "out").glob("o.*.exr")} == {"ACEScct"}
+    doc = amf.read(seq_amf)
+    assert doc.rgc_look() is None and doc.clip["sequence"][2:] == (1, 8)
+    # the same settings again: everything is skipped
+    assert main(other) == 0
+    assert "8 skipped" in capsys.readouterr().out
+
+
+def test_skip_existing_treats_a_foreign_exr_as_different(tmp_path, capsys):
+    pattern = make_sequence(tmp_path / "in", [1, 2])
+    make_sequence(tmp_path / "out", [2])  # an EXR aceskit did not write (no recorded job)
+    code = main(["batch", pattern, str(tmp_path / "out/plate.####.exr"), "--to", "ACEScg", "--skip-existing",
+                 "--quiet"])
+    assert code == 1 and "(2)" in capsys.readouterr().err
+
+
+def test_existing_outputs_need_overwrite_or_skip_existing(tmp_path, capsys):
+    pattern = make_sequence(tmp_path / "in", [1, 2, 3])
+    out = str(tmp_path / "out/o.####.exr")
+    assert main(["batch", pattern, out, "--frames", "2", "--to", "ACEScg", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["batch", pattern, out, "--to", "ACEScg", "--quiet"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 1 and "o.0002.exr exists" in err and "--overwrite" in err  # found-line + error
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["o.0002.exr"]
+
+
+def test_a_sequence_amf_refuses_frames_in_different_spaces(tmp_path, capsys):
+    pattern = make_sequence(tmp_path / "in", [1, 2, 3])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exr.write(tmp_path / "in/plate.0003.exr", testimage.rgc_validation_image(64, 48), "ACEScg", compression="zip")
+    code = main(["batch", pattern, str(tmp_path / "out/o.####.exr"), "--to", "ACEScct", "--quiet",
+                 "--amf", str(tmp_path / "out/s.amf")])
+    err = capsys.readouterr().err
+    assert code == 1 and "ACES2065-1: frames 1-2" in err and "ACEScg: frames 3" in err
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*"))
+
+
+def test_batch_without_frames_finds_them_and_says_so(tmp_path, capsys):
+    pattern = make_sequence(tmp_path / "in", [1001, 1002, 1003, 1005, 1009, 1010])
+    (tmp_path / "in/plate.1004.exr.bak").write_text("not a frame")
+    (tmp_path / "in/plate.10x6.exr").write_text("not a frame")
+    (tmp_path / "in/plate.123.exr").write_text("not this pattern's padding")
+    assert batch.find_frames(pattern) == [1001, 1002, 1003, 1005, 1009, 1010]
+    assert batch.find_frames(str(tmp_path / "in/plate.%d.exr")) == [123, 1001, 1002, 1003, 1005, 1009, 1010]
+    assert main(["batch", pattern, str(tmp_path / "out/o.####.exr"), "--to", "ACEScg"]) == 0
+    captured = capsys.readouterr()
+    assert "found 6 frames 1001-1003,1005,1009-1010 (missing 1004,1006-1008)" in captured.err
+    assert "6 frames: 6 converted" in captured.out
+    assert main(["batch", str(tmp_path / "none.####.exr"), str(tmp_path / "o.####.exr"), "--to", "ACEScg"]) == 1
+    assert "no files match" in capsys.readouterr().err
+
+
+def test_python_api_creates_folders_and_says_why_frames_failed(tmp_path):
+    pattern = make_sequence(tmp_path / "in", [1, 2])
+    tasks, _ = batch.plan_tasks(pattern, str(tmp_path / "a/b/o.####.exr"), [1, 2, 3])
+    summary = batch.summarize(batch.run(tasks, Job(dst="ACEScg"), workers=1), 1.0)
+    assert summary["ok"] == 2 and summary["failed"] == 1 and (tmp_path / "a/b/o.0002.exr").is_file()
+    assert "not found" in summary["errors"]["3"]
+    with pytest.raises(ValueError, match="job="):
+        batch.plan_tasks(pattern, str(tmp_path / "a/b/o.####.exr"), [1], skip_existing=True)
+    tasks, skipped = batch.plan_tasks(pattern, str(tmp_path / "a/b/o.####.exr"), [1, 2], skip_existing=True,
+                                      job=Job(dst="ACEScg"))
+    assert not tasks and [s["frame"] for s in skipped] == [1, 2]
+
+
+def test_per_frame_amfs_on_resume(tmp_path):
+    """Frames kept by --skip-existing keep their AMF untouched, or get one if they had none."""
+    pattern = make_sequence(tmp_path / "in", [1, 2, 3])
+    out = str(tmp_path / "out/o.####.exr")
+    assert main(["batch", pattern, out, "--frames", "1", "--to", "ACEScg", "--quiet"]) == 0
+    assert main(["batch", pattern, out, "--frames", "1-2", "--to", "ACEScg", "--quiet", "--skip-existing",
+                 "--amf-per-frame"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.amf")) == ["o.0001.amf", "o.0002.amf"]
+    stamp = (tmp_path / "out/o.0001.amf").stat().st_mtime_ns
+    assert main(["batch", pattern, out, "--to", "ACEScg", "--quiet", "--skip-existing", "--amf-per-frame"]) == 0
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.amf")) == ["o.0001.amf", "o.0002.amf", "o.0003.amf"]
+    assert (tmp_path / "out/o.0001.amf").stat().st_mtime_ns == stamp

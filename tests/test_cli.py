@@ -75,7 +75,7 @@ def test_convert_then_compare_against_ocio(tmp_path, plate, capsys):
 
 def test_compare_size_mismatch(tmp_path, plate, capsys):
     other = write(tmp_path / "o.exr", testimage.rgc_validation_image(80, 48))
-    err = one_line_error(capsys, main(["compare", plate, other]))
+    err = one_line_error(capsys, main(["compare", plate, other]), expected_code=1)
     assert "same size" in err
 
 
@@ -147,7 +147,7 @@ def test_convert_refuses_to_overwrite_and_missing_input(tmp_path, plate, capsys)
     err = one_line_error(capsys, main(["convert", plate, plate, "--to", "ACEScg"]))
     assert "never overwrites" in err and Path(plate).read_bytes() == before
     err = one_line_error(capsys, main(["convert", str(tmp_path / "nope.exr"), str(tmp_path / "o.exr"),
-                                       "--to", "ACEScg"]))
+                                       "--to", "ACEScg"]), expected_code=1)
     assert "nope.exr" in err
     (tmp_path / "bad.exr").write_bytes(b"\x76\x2f\x31\x01garbage")
     err = one_line_error(capsys, main(["convert", str(tmp_path / "bad.exr"), str(tmp_path / "o.exr"),
@@ -160,7 +160,7 @@ def test_parametric_warns_it_is_not_trackable(tmp_path, plate, capsys):
                  "--limit", "1.3", "1.3", "1.3"])
     assert code == 0 and "AMF" not in capsys.readouterr().err  # no AMF asked for: nothing to warn about
     assert main(["convert", plate, str(tmp_path / "p.exr"), "--to", "ACEScg", "--rgc", "parametric",
-                 "--limit", "1.3", "1.3", "1.3", "--amf"]) == 0
+                 "--limit", "1.3", "1.3", "1.3", "--amf", "--overwrite"]) == 0
     assert "cannot be tracked in AMF" in capsys.readouterr().err
 
 
@@ -217,7 +217,7 @@ def test_convert_amf_records_the_baked_rgc(tmp_path, plate, capsys):
     for extra, name in ((["--rgc", "off"], "off.amf"),
                         (["--rgc", "parametric", "--power", "1.5"], "par.amf")):
         assert main(["convert", plate, str(tmp_path / "x.exr"), "--to", "ACEScg", *extra,
-                     "--amf", str(tmp_path / name)]) == 0
+                     "--amf", str(tmp_path / name), "--overwrite"]) == 0
         assert not schema_errors(tmp_path / name)
         assert not ET.parse(tmp_path / name).getroot().findall("aces:pipeline/aces:lookTransform", ns)
 
@@ -235,7 +235,7 @@ def test_amf_validate_reports_errors(tmp_path, capsys):
                        '<aces:acesMetadataFile xmlns:aces="urn:ampas:aces:amf:v2.0">&e;</aces:acesMetadataFile>')
     assert main(["amf", "validate", str(hostile)]) == 1
     assert "DOCTYPE" in capsys.readouterr().err
-    err = one_line_error(capsys, main(["amf", "show", str(hostile)]))
+    err = one_line_error(capsys, main(["amf", "show", str(hostile)]), expected_code=1)
     assert "DOCTYPE" in err
 
 
@@ -301,4 +301,100 @@ def test_unwritable_outputs_are_one_sentence(tmp_path, plate, capsys):
         assert str(blocker) in err
     err = one_line_error(capsys, main(["batch", pattern, str(blocker / "o.####.exr"), "--frames", "1",
                                        "--to", "ACEScg", "--quiet"]), expected_code=1)
-    assert "cannot write" in err
+    assert "cannot create the folder" in err and "a file is in the way" in err
+
+
+# -- one exit-code table for every command (docs/cli.md) ----------------------------------------------
+def _exit_code(argv):
+    try:
+        return main(argv)
+    except SystemExit as exc:  # argparse's usage errors
+        return exc.code
+
+
+@pytest.fixture
+def files(tmp_path, plate):
+    """A plate, a two-frame sequence with frame 2 corrupt, and a valid AMF."""
+    seq = tmp_path / "seq"
+    seq.mkdir()
+    Path(write(seq / "s.0001.exr", testimage.rgc_validation_image(64, 48), compression="zip"))
+    (seq / "s.0002.exr").write_bytes(b"\x76\x2f\x31\x01broken")
+    assert main(["convert", plate, str(tmp_path / "a.exr"), "--to", "ACEScg", "--amf", str(tmp_path / "a.amf")]) == 0
+    return {"plate": plate, "seq": str(seq / "s.####.exr"), "amf": str(tmp_path / "a.amf"), "tmp": tmp_path,
+            "missing": str(tmp_path / "missing.exr")}
+
+
+TABLE = {  # command: (ok, failed, usage) invocations; {name} is filled from the files fixture
+    "convert": (["convert", "{plate}", "{tmp}/o.exr", "--to", "ACEScg"],
+                ["convert", "{missing}", "{tmp}/o.exr", "--to", "ACEScg"],
+                ["convert", "{plate}", "{tmp}/o.exr", "--to", "ACEScgg"]),
+    "batch": (["batch", "{seq}", "{tmp}/b/o.####.exr", "--frames", "1", "--to", "ACEScg", "--quiet"],
+              ["batch", "{tmp}/none.####.exr", "{tmp}/b/o.####.exr", "--to", "ACEScg", "--quiet"],
+              ["batch", "{seq}", "{tmp}/b/o.####.exr", "--to", "ACEScg", "--workers", "0"]),
+    "info": (["info", "{plate}"], ["info", "{missing}"], ["info", "{plate}", "--from", "Bogus"]),
+    "compare": (["compare", "{plate}", "{plate}"], ["compare", "{plate}", "{missing}"],
+                ["compare", "{plate}", "{plate}", "--tol", "tight"]),
+    "amf": (["amf", "validate", "{amf}"], ["amf", "show", "{tmp}/missing.amf"], ["amf", "shout", "{amf}"]),
+    "spaces": (["spaces", "ACEScg"], ["spaces", "no-such-space-anywhere"], ["spaces", "--bogus"]),
+    "ocio-config": (["ocio-config", "{tmp}/c.ocio"], ["ocio-config", "{plate}/c.ocio"], ["ocio-config", "{tmp}/c.txt"]),
+    "preview": (["preview", "{plate}", "{tmp}/p.png"], ["preview", "{missing}", "{tmp}/p.png"],
+                ["preview", "{plate}", "{tmp}/p.png", "--threads", "0"]),
+    "plot": (["plot", "{plate}", "{tmp}/g.png", "--kind", "falsecolor", "--width", "400", "--height", "300"],
+             ["plot", "{missing}", "{tmp}/g.png"], ["plot", "{plate}", "{tmp}/g.png", "--from", "Bogus"]),
+    "install": (["install", "nuke", "--dest", "{tmp}/nuke/aceskit", "--home", "{tmp}"],
+                ["install", "nuke", "--home", "{tmp}/no-home"], ["install", "houdini"]),
+    "demo": (None, ["demo", "{plate}"], ["demo", "{tmp}/d", "--frames", "many"]),
+}
+
+
+def test_the_table_covers_every_command():
+    assert set(TABLE) == set(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize("command, expected", [(c, e) for c in sorted(TABLE) for e in (0, 1, 2)
+                                               if TABLE[c][e] is not None])  # demo's 0: its own test
+def test_exit_codes_are_the_same_for_every_command(files, capsys, command, expected):
+    argv = TABLE[command][expected]
+    code = _exit_code([a.format(**files) for a in argv])
+    err = capsys.readouterr().err
+    assert code == expected, err
+    if expected:
+        assert "Traceback" not in err and err.strip()
+
+
+def test_exit_code_partial_batch(files, capsys):
+    code = main(["batch", files["seq"], str(files["tmp"] / "p/o.####.exr"), "--to", "ACEScg", "--quiet"])
+    assert code == 3 and "frame 2 failed" in capsys.readouterr().err
+
+
+def test_demo_explains_its_metric_and_runs_again(tmp_path, capsys):
+    args = ["demo", str(tmp_path / "d"), "--frames", "2", "--width", "64", "--height", "40"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("< 0,0,0"):]
+    explained = block.splitlines()[3]
+    assert "0.002" in explained and "0.1" in explained and "within" in explained and "pass" in explained
+    assert main(args) == 0  # its own earlier outputs do not stop it
+
+
+def test_default_compression_is_the_inputs_and_deliverable_is_dwab45(tmp_path, plate, capsys):
+    import OpenEXR
+
+    def codec(path):
+        h = OpenEXR.File(str(path), header_only=True).header()
+        return h["compression"], h.get("dwaCompressionLevel")
+    assert main(["convert", plate, str(tmp_path / "z.exr"), "--to", "ACEScg"]) == 0  # the plate is ZIP
+    assert codec(tmp_path / "z.exr") == (OpenEXR.ZIP_COMPRESSION, None)
+    dwaa = write(tmp_path / "dwaa.exr", testimage.rgc_validation_image(64, 48), compression="dwaa:90")
+    assert main(["convert", dwaa, str(tmp_path / "a.exr"), "--to", "ACEScg"]) == 0
+    assert codec(tmp_path / "a.exr") == (OpenEXR.DWAA_COMPRESSION, 90.0)
+    assert main(["convert", dwaa, str(tmp_path / "p.exr"), "--to", "ACEScg", "--compression", "piz"]) == 0
+    assert codec(tmp_path / "p.exr") == (OpenEXR.PIZ_COMPRESSION, None)
+    proj = tmp_path / "show.json"
+    proj.write_text(json.dumps({"aces_version": "1.3", "rgc": True}))
+    assert main(["convert", plate, str(tmp_path / "d.exr"), "--to", "ACEScg", "--project", str(proj),
+                 "--template", "Deliverable"]) == 0
+    assert codec(tmp_path / "d.exr") == (OpenEXR.DWAB_COMPRESSION, 45.0)
+    assert main(["convert", plate, str(tmp_path / "v.exr"), "--to", "ACEScg", "--project", str(proj),
+                 "--template", "VFX pull (EXR)"]) == 0
+    assert codec(tmp_path / "v.exr") == (OpenEXR.ZIP_COMPRESSION, None)

@@ -121,21 +121,24 @@ def test_resolution_order(tmp_path):
     # chromaticities within 0.001, not beyond
     near = tuple(c + 0.0009 for c in AP1)
     assert _resolve(tmp_path, {"chromaticities": near}).colorspace_source == "chromaticities"
-    far = tuple(c + 0.002 for c in AP1)
-    with pytest.warns(UserWarning, match="assuming ACES2065-1"):
-        img = _resolve(tmp_path, {"chromaticities": far})
+    far = tuple(c + 0.002 for c in AP1)  # beyond: a custom space built from the numbers
+    img = _resolve(tmp_path, {"chromaticities": far})
+    assert img.colorspace_source == "chromaticities" and img.colorspace.startswith("custom chromaticities (R 0.715")
+    assert img.space.chromaticities == pytest.approx(far, abs=1e-7)
+    with pytest.warns(UserWarning, match="untagged input .*: assumed ACES2065-1"):
+        img = _resolve(tmp_path, {})
     assert (img.colorspace, img.colorspace_source) == ("ACES2065-1", "default")
 
 
 def test_override_is_a_fallback_and_conflicts_warn(tmp_path):
     img = _resolve(tmp_path, {}, colorspace="lin_rec709")
     assert (img.colorspace, img.colorspace_source) == ("Linear Rec.709 (sRGB)", "override")
-    with pytest.warns(UserWarning, match="colorspace='ACEScg' ignored"):
+    with pytest.warns(UserWarning, match="'ACEScg' ignored"):
         img = _resolve(tmp_path, {"colorInteropID": "lin_ap0_scene"}, colorspace="ACEScg")
     assert img.colorspace == "ACES2065-1"
     img = _resolve(tmp_path, {"colorInteropID": "lin_ap0_scene"}, colorspace="ACEScg", force=True)
     assert (img.colorspace, img.colorspace_source) == ("ACEScg", "override")
-    with pytest.warns(UserWarning, match="assuming ACES2065-1"):
+    with pytest.warns(UserWarning, match="assumed ACES2065-1"):
         with pytest.warns(UserWarning, match="not in the aceskit registry"):
             _resolve(tmp_path, {"colorInteropID": "made_up_space"})
     with pytest.raises(KeyError, match="unknown color space"):
@@ -250,20 +253,40 @@ def test_multipart_chooses_rgba_and_passes_others(tmp_path):
         assert OpenEXR.checkColorMetadata(p.header, f.parts[0].header) == 0
 
 
-def test_lossy_named_extra_channels_move_to_a_lossless_part(tmp_path):
+def test_lossy_named_data_channels_move_to_a_lossless_part(tmp_path):
+    """``N.R, N.G`` (no B) is data, not color: DWAB would alter it, so it moves to a ZIP part untouched."""
+    a = noisy(16, 16, 3).astype(np.float16)
+    aov = noisy(16, 16, 2, seed=9).astype(np.float16)
+    raw_write(tmp_path / "in.exr", {"compression": OpenEXR.ZIP_COMPRESSION, "colorInteropID": "lin_ap1_scene"},
+              {**{c: a[..., i] for i, c in enumerate("RGB")}, "N.R": aov[..., 0], "N.G": aov[..., 1]})
+    img = exr.read(tmp_path / "in.exr")
+    assert img.channels == list("RGB") and set(img.extra) == {"N.R", "N.G"} and len(img.layers) == 1
+    with pytest.warns(UserWarning, match="lossless ZIP part"):
+        rep = exr.write(tmp_path / "o.exr", img, "ACEScg", "dwab")
+    assert set(rep.moved_channels) == {"N.R", "N.G"}
+    f = OpenEXR.File(str(tmp_path / "o.exr"), separate_channels=True)
+    assert [p.name() for p in f.parts] == ["rgba", "N"]
+    np.testing.assert_array_equal(f.parts[1].channels["N.G"].pixels, aov[..., 1])
+
+
+def test_every_color_layer_is_converted_and_stays_in_its_part(tmp_path):
+    """An extra RGB layer (``diffuse.*``) is color: converted with the primary, kept in the DWAB part."""
     a = noisy(16, 16, 3).astype(np.float16)
     aov = noisy(16, 16, 3, seed=9).astype(np.float16)
-    raw_write(tmp_path / "in.exr", {"compression": OpenEXR.ZIP_COMPRESSION, "colorInteropID": "lin_ap1_scene"},
+    raw_write(tmp_path / "in.exr", {"compression": OpenEXR.ZIP_COMPRESSION, "colorInteropID": "lin_ap0_scene"},
               {**{c: a[..., i] for i, c in enumerate("RGB")},
                **{f"diffuse.{c}": aov[..., i] for i, c in enumerate("RGB")}})
     img = exr.read(tmp_path / "in.exr")
-    assert img.channels == list("RGB") and set(img.extra) == {"diffuse.R", "diffuse.G", "diffuse.B"}
-    with pytest.warns(UserWarning, match="lossless ZIP part"):
-        rep = exr.write(tmp_path / "o.exr", img, "ACEScg", "dwab")
-    assert set(rep.moved_channels) == {"diffuse.R", "diffuse.G", "diffuse.B"}
+    assert [n for _, n in img.layers] == [list("RGB"), ["diffuse.R", "diffuse.G", "diffuse.B"]]
+    with pytest.raises(ValueError, match="other color layers.*map_color"):
+        img.with_rgb(img.rgb.astype(np.float32), "ACEScg")
+    out = img.map_color(lambda rgb: aceskit.convert(rgb.astype(np.float32), "ACES2065-1", "ACEScg"), "ACEScg")
+    rep = exr.write(tmp_path / "o.exr", out, "ACEScg", "zip", half=False)
+    assert rep.parts == 1 and rep.moved_channels == ()
     f = OpenEXR.File(str(tmp_path / "o.exr"), separate_channels=True)
-    assert [p.name() for p in f.parts] == ["rgba", "diffuse"]
-    np.testing.assert_array_equal(f.parts[1].channels["diffuse.G"].pixels, aov[..., 1])
+    got = np.stack([f.parts[0].channels[f"diffuse.{c}"].pixels for c in "RGB"], axis=-1)
+    want = aceskit.convert(aov.astype(np.float32), "ACES2065-1", "ACEScg")
+    np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-7)
 
 
 def test_mixed_pixel_types(tmp_path):

@@ -42,3 +42,14 @@ def test_failure_keeps_the_old_file_and_leaves_nothing(tmp_path):
 def test_missing_folder_is_a_clear_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="does not exist"):
         fileio.write_text(tmp_path / "nope" / "c.txt", "x")
+
+
+def test_remove_temporaries_removes_only_what_atomic_path_leaves(tmp_path):
+    keep = ["o.0001.exr", ".o.0001.exr.notes", ".hidden", "o.0001.exr.k2j4h5g6.tmp"]
+    for name in [*keep, ".o.0001.exr.k2j4h5g6.tmp.exr", ".o.0002.exr.a_b3c4d5.tmp"]:
+        (tmp_path / name).write_text("x")
+    assert fileio.remove_temporaries([tmp_path / "o.0001.exr", tmp_path / "o.0002.exr"]) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(keep)
+    with fileio.atomic_path(tmp_path / "o.0003.exr", suffix=".tmp.exr") as tmp:  # the names it really uses
+        assert fileio.remove_temporaries([tmp_path / "o.0003.exr"]) == 1 and not os.path.exists(tmp)
+        open(tmp, "w").write("recreated")

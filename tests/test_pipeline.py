@@ -1,6 +1,8 @@
 """The per-frame job (read -> op chain with the RGC -> write) against PyOpenColorIO on the same decoded input."""
 
+import json
 import os
+import stat
 import warnings
 
 import numpy as np
@@ -8,8 +10,10 @@ import OpenEXR
 import PyOpenColorIO as ocio
 import pytest
 
+import aceskit
 from aceskit import exr, metric, rgc, testimage
-from aceskit.pipeline import Job, apply, build_chain, check_paths, process_frame
+from aceskit.pipeline import (JOB_ATTRIBUTE, Job, apply, build_chain, check_paths, input_settings, process_frame,
+                              recorded_settings, same_settings)
 
 LOOK = "ACES 1.3 Reference Gamut Compression"
 
@@ -75,7 +79,8 @@ def test_half_dwab_output_within_metric_of_ocio_on_same_input(tmp_path, config):
     aim = ocio_apply(config, ocio_chain(config, "ACES2065-1", "ACEScg"), decoded)
     assert rep["status"] == "ok" and metric.rangecheck(aim, exr.read(tmp_path / "h.exr").rgb).ok
     # DWAB-45: encode the oracle the same way; DWA is deterministic, so equal halves encode equally
-    process_frame(str(tmp_path / "in.exr"), str(tmp_path / "d.exr"), Job(dst="ACEScg", rgc="reference"))
+    process_frame(str(tmp_path / "in.exr"), str(tmp_path / "d.exr"),
+                  Job(dst="ACEScg", rgc="reference", compression="dwab", dwa_level=45))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the 65504 edge case is clamped below DWA's safe maximum
         exr.write(tmp_path / "aim.exr", aim, "ACEScg")
@@ -140,7 +145,8 @@ def test_nonfinite_values_are_counted_and_replaced(tmp_path, config):
     img[6, 0] = (1e6, 0.5, 0.5)  # finite but beyond half
     decoded = write_input(tmp_path / "in.exr", img, nonfinite="keep", half=False)
     assert np.isnan(decoded).any() and np.isinf(decoded).any()  # zip kept them
-    rep = process_frame(str(tmp_path / "in.exr"), str(tmp_path / "out.exr"), Job(dst="ACEScg"))
+    rep = process_frame(str(tmp_path / "in.exr"), str(tmp_path / "out.exr"),
+                        Job(dst="ACEScg", compression="dwab", dwa_level=45))
     aim = ocio_apply(config, ocio_chain(config, "ACES2065-1", "ACEScg", look=False), decoded)
     finite = np.isfinite(aim)
     assert rep["nan"] == np.isnan(aim).sum() and rep["posinf"] == np.isposinf(aim).sum()
@@ -248,3 +254,49 @@ def test_alpha_is_kept_and_only_color_is_converted(tmp_path, config):
     assert np.array_equal(out.alpha, decoded.alpha)
     aim = ocio_apply(config, ocio_chain(config, "ACES2065-1", "ACEScg"), decoded.rgb.astype(np.float32))
     assert metric.rangecheck(aim, out.rgb).ok
+
+
+@pytest.mark.parametrize("given, expected", [
+    (dict(compression="piz"), ("PIZ_COMPRESSION", None)),
+    (dict(compression="dwaa", dwa_level=80.0), ("DWAA_COMPRESSION", 80.0)),
+    (dict(compression="none"), ("NO_COMPRESSION", None)),
+])
+def test_default_compression_is_the_inputs(tmp_path, given, expected):
+    """As oiiotool does: the output keeps the input's codec and DWA level unless the job names one."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exr.write(tmp_path / "in.exr", scene(), "ACES2065-1", **given)
+    assert process_frame(str(tmp_path / "in.exr"), str(tmp_path / "o.exr"), Job(dst="ACEScg"))["status"] == "ok"
+    h = OpenEXR.File(str(tmp_path / "o.exr"), header_only=True).header()
+    assert h["compression"] == getattr(OpenEXR, expected[0]) and h.get("dwaCompressionLevel") == expected[1]
+    process_frame(str(tmp_path / "in.exr"), str(tmp_path / "z.exr"), Job(dst="ACEScg", compression="zip"))
+    assert OpenEXR.File(str(tmp_path / "z.exr"), header_only=True).header()["compression"] == OpenEXR.ZIP_COMPRESSION
+
+
+def test_every_frame_records_its_job(tmp_path):
+    """The header attribute holds the settings as JSON; same_settings ignores the engine and version only."""
+    write_input(tmp_path / "in.exr", scene())
+    job = Job(dst="ACEScct", rgc="parametric", params={"power": 1.5}, half=False)
+    assert process_frame(str(tmp_path / "in.exr"), str(tmp_path / "o.exr"), job)["status"] == "ok"
+    rec = recorded_settings(str(tmp_path / "o.exr"))
+    assert rec == json.loads(OpenEXR.File(str(tmp_path / "o.exr"), header_only=True).header()[JOB_ATTRIBUTE])
+    assert (rec["from"], rec["to"], rec["rgc"], rec["params"]["power"], rec["half"], rec["compression"]) == \
+        ("ACES2065-1", "ACEScct", "parametric", 1.5, False, "zip")
+    assert rec["params"]["limit_c"] == rgc.REFERENCE.limit[0] and rec["aceskit"] == aceskit.__version__
+    assert same_settings(rec, input_settings(str(tmp_path / "in.exr"), job))
+    assert same_settings(rec, input_settings(str(tmp_path / "in.exr"), Job(**{**job.to_dict(), "engine": "ocio"})))
+    for change in ({"dst": "ACEScg"}, {"rgc": "reference", "params": None}, {"params": {"power": 1.4}},
+                   {"half": True}, {"compression": "piz"}, {"src": "ACEScg"}):
+        other = Job(**{**job.to_dict(), **change})
+        assert not same_settings(rec, input_settings(str(tmp_path / "in.exr"), other)), change
+    assert recorded_settings(str(tmp_path / "in.exr")) is None  # written by exr.write: no job
+
+
+def test_process_frame_creates_the_output_folder_and_refuses_a_fifo(tmp_path):
+    write_input(tmp_path / "in.exr", scene())
+    rep = process_frame(str(tmp_path / "in.exr"), str(tmp_path / "a/b/o.exr"), Job(dst="ACEScg"))
+    assert rep["status"] == "ok" and (tmp_path / "a/b/o.exr").is_file()
+    os.mkfifo(tmp_path / "fifo.exr")
+    rep = process_frame(str(tmp_path / "in.exr"), str(tmp_path / "fifo.exr"), Job(dst="ACEScg"))
+    assert rep["status"] == "failed" and "FIFO" in rep["error"]
+    assert stat.S_ISFIFO(os.stat(tmp_path / "fifo.exr").st_mode)

@@ -118,6 +118,6 @@ def test_bad_arguments(tmp_path, image, capsys):
     src = tmp_path / "a.exr"
     exr.write(src, image, "ACES2065-1", compression="zip", half=False)
     assert cli.main(["plot", str(src), str(tmp_path / "a.jpg")]) == 2
-    assert cli.main(["plot", str(tmp_path / "missing.exr"), str(tmp_path / "a.png")]) == 2
+    assert cli.main(["plot", str(tmp_path / "missing.exr"), str(tmp_path / "a.png")]) == 1  # exit codes: docs/cli.md
     assert not (tmp_path / "a.png").exists()
     assert ".png" in capsys.readouterr().err

@@ -90,7 +90,8 @@ def test_json_roundtrip(tmp_path):
     path = p.save(tmp_path / "show.json")
     assert sorted(x.name for x in tmp_path.iterdir()) == ["show.json"]
     raw = json.loads((tmp_path / "show.json").read_text())
-    assert raw == {"aces_version": "2.0", "rgc": True, "clips": {"A001C003": "off", "B002C001": "on"}}
+    assert raw == {"aces_version": "2.0", "rgc": True, "clips": {"A001C003": "off", "B002C001": "on"},
+                   "untagged": "ACES2065-1"}
     q = Project.load(path)
     assert q == p and q.clip_override("A001C003") is ClipOverride.OFF
     assert q.clip_override("unlisted") is ClipOverride.FOLLOW
@@ -107,6 +108,8 @@ def test_json_roundtrip(tmp_path):
     ('{"aces_version": "1.2", "rgc": true}', "only for ACES 1.3"),
     ('{"aces_version": 13}', "aces_version must look like"),
     ('{"clips": ["A001C003"]}', "clips must map"),
+    ('{"untagged": "ACEScg"}', r"untagged must be one of ACES2065-1, Linear Rec.709 \(sRGB\)"),
+    ('{"untagged": "NoSuchSpace"}', "untagged must be one of"),
 ])
 def test_bad_project_files(tmp_path, text, match):
     (tmp_path / "bad.json").write_text(text)
@@ -117,3 +120,15 @@ def test_bad_project_files(tmp_path, text, match):
 def test_missing_project_file(tmp_path):
     with pytest.raises(FileNotFoundError, match="project file not found"):
         Project.load(tmp_path / "nope.json")
+
+
+def test_untagged_setting_defaults_to_aces_and_accepts_openexr_convention(tmp_path):
+    assert Project().untagged == "ACES2065-1"  # what the HDR generator delivers
+    (tmp_path / "p.json").write_text('{"untagged": "lin_rec709"}')  # aliases accepted, stored by name
+    p = Project.load(tmp_path / "p.json")
+    assert p.untagged == "Linear Rec.709 (sRGB)" and p.to_dict()["untagged"] == "Linear Rec.709 (sRGB)"
+    # the OpenEXR convention: a file without chromaticities has Rec.709 primaries and a D65 white
+    import OpenEXR
+    from aceskit import spaces
+    assert spaces.get(p.untagged).chromaticities == pytest.approx(
+        OpenEXR.colorInteropIDToChromaticities("lin_rec709_scene"), abs=1e-6)

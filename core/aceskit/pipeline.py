@@ -6,10 +6,14 @@ JSON-ready report.  The conversion is one op chain, ``src -> ACES2065-1 -> RGC -
 dst``, so the RGC always acts in its own (AP1-linear) domain whatever the file spaces
 are.  Frames are processed in bands of rows, so memory stays near the input plus the
 output frame.
+
+Every EXR written records the job in a string attribute :data:`JOB_ATTRIBUTE` (JSON, see
+:func:`settings`); ``--skip-existing`` keeps a frame only when its record matches the job.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import warnings
@@ -20,7 +24,7 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from . import ops, rgc, spaces
+from . import __version__, chromaticities, exr, fileio, ops, rgc, spaces
 from .rgc import RGCParams
 from .convert import plan
 from .targets import numpy as backend
@@ -28,6 +32,11 @@ from .targets import numpy as backend
 RGC_MODES = ("off", "reference", "parametric")
 ENGINES = ("numpy", "ocio")
 BAND_PIXELS = 1 << 16  # pixels per band: a few MB of float64 temporaries
+#: The EXR header attribute holding the settings a frame was written with (JSON text).
+JOB_ATTRIBUTE = "aceskitJob"
+#: Settings that must agree for an existing frame to count as done; the engine and the aceskit
+#: version are recorded but not compared (both engines give the same frames within the guide's metric).
+MATCHED = ("from", "to", "rgc", "params", "inverse", "compression", "half")
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,10 @@ class Job:
     """What to do to each frame; plain data, so it pickles to workers and round-trips through JSON.
 
     ``src=None`` takes each file's resolved color space.  ``params`` holds RGC values keyed by
-    :data:`aceskit.rgc.UI_PARAMS` names (``None``: the reference).
+    :data:`aceskit.rgc.UI_PARAMS` names (``None``: the reference).  ``dst`` may be a
+    ``custom chromaticities (…)`` name (:mod:`aceskit.chromaticities`); ``untagged`` is the space
+    assumed for files without color metadata (the project's policy).  ``compression=None`` keeps
+    each input's compression and DWA level (as oiiotool does).
     """
 
     dst: str
@@ -43,20 +55,25 @@ class Job:
     rgc: str = "off"
     params: Optional[dict] = None
     inverse: bool = False
-    compression: str = "dwab"
-    dwa_level: Optional[float] = 45.0
+    compression: Optional[str] = None
+    dwa_level: Optional[float] = None
     half: bool = True
     threads: int = 0  # threads per frame; 0 = all cores
     engine: str = "numpy"
+    untagged: str = exr.UNTAGGED_DEFAULT
 
     def __post_init__(self):
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.engine!r}")
         if self.rgc not in RGC_MODES:
             raise ValueError(f"rgc must be one of {', '.join(RGC_MODES)}, got {self.rgc!r}")
-        spaces.get(self.dst)
+        chromaticities.get(self.dst)
+        spaces.get(self.untagged)
         if self.src is not None:
             spaces.get(self.src)
+        if self.compression is not None:
+            from .exr import parse_compression
+            parse_compression(self.compression, self.dwa_level)
         self.rgc_params()
 
     def rgc_params(self) -> Optional[RGCParams]:
@@ -68,6 +85,54 @@ class Job:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def output_compression(self, header: dict) -> Tuple[str, Optional[float]]:
+        """(codec, DWA level) for a frame whose input header is ``header``: the job's, else the input's."""
+        from .exr import parse_compression
+        if self.compression is not None:
+            return parse_compression(self.compression, self.dwa_level)
+        name = str(header.get("compression", "zip")).rsplit(".", 1)[-1].lower().removesuffix("_compression")
+        level = header.get("dwaCompressionLevel")
+        return parse_compression("none" if name == "no" else name, None if level is None else float(level))
+
+    def settings(self, header: dict, src_space: str) -> dict:
+        """What this job does to a frame whose input header is ``header`` and space ``src_space``,
+        as recorded in the output's :data:`JOB_ATTRIBUTE`."""
+        codec, level = self.output_compression(header)
+        p = self.rgc_params()
+        return {"from": chromaticities.get(src_space).name, "to": chromaticities.get(self.dst).name, "rgc": self.rgc,
+                "params": None if p is None else p.values(), "inverse": self.inverse,
+                "compression": codec if level is None else f"{codec}:{level:g}", "half": self.half,
+                "engine": self.engine, "aceskit": __version__}
+
+
+def recorded_settings(path: str) -> Optional[dict]:
+    """The job settings recorded in an EXR aceskit wrote (``None``: unreadable or not recorded)."""
+    if not os.path.isfile(path):
+        return None
+    try:
+        import OpenEXR
+        text = OpenEXR.File(str(path), header_only=True).header().get(JOB_ATTRIBUTE)
+        return json.loads(text) if isinstance(text, str) else None
+    except Exception:
+        return None
+
+
+def input_settings(src: str, job: Job) -> dict:
+    """:meth:`Job.settings` for the input file ``src``, from its header alone."""
+    import OpenEXR
+    from .exr import resolve_colorspace
+    header = dict(OpenEXR.File(str(src), header_only=True).header())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        space = resolve_colorspace(header, job.src, force=job.src is not None, untagged=job.untagged,
+                                   custom=True)[0]
+    return job.settings(header, space)
+
+
+def same_settings(a: Optional[dict], b: Optional[dict]) -> bool:
+    """Whether two recorded settings agree on everything in :data:`MATCHED`."""
+    return a is not None and b is not None and all(a.get(k) == b.get(k) for k in MATCHED)
 
 
 def build_chain(src: str, dst: str, params: Optional[RGCParams], inverse: bool = False) -> tuple:
@@ -160,25 +225,33 @@ def process_frame(src: str, dst: str, job: Job, frame: Optional[int] = None) -> 
 
     Warnings (missing color metadata, values changed by the write policy) go into ``warnings``.
     """
-    from . import exr
     t0 = time.perf_counter()
     report: dict = {"frame": frame, "input": str(src), "output": str(dst), "status": "ok", "error": None}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             check_paths(Path(src), Path(dst))
-            image = exr.read(src, colorspace=job.src, force=job.src is not None)
+            fileio.check_target(dst)
+            image = exr.read(src, colorspace=job.src, force=job.src is not None, untagged=job.untagged)
             report.update({"from": image.colorspace, "from_source": image.colorspace_source})
-            chain = build_chain(image.colorspace, job.dst, job.rgc_params(), job.inverse)
-            result, changed = apply(chain, image.rgb, np.float32, job.threads, job.engine)
-            image = image.with_rgb(result, colorspace=job.dst)  # drops the input pixels
-            del result
-            written = exr.write(dst, image, image.colorspace, compression=job.compression,
-                                dwa_level=job.dwa_level, half=job.half, sources=(src,),
+            record = job.settings(image.header, image.colorspace)
+            codec, level = job.output_compression(image.header)
+            chain = build_chain(image.space, chromaticities.get(job.dst), job.rgc_params(), job.inverse)
+            changed = 0
+
+            def run(rgb):  # every color layer (views, layers, parts) goes through the same chain
+                nonlocal changed
+                out, n = apply(chain, rgb, np.float32, job.threads, job.engine)
+                changed += n
+                return out
+            image = image.map_color(run, colorspace=job.dst)  # drops the input pixels
+            fileio.make_parent(dst)
+            written = exr.write(dst, image, image.colorspace, compression=codec, dwa_level=level, half=job.half,
+                                sources=(src,), attributes={JOB_ATTRIBUTE: json.dumps(record)},
                                 threads=job.threads or -1)
             h, w = image.pixels.shape[:2]
             report.update({
-                "to": image.colorspace, "rgc": job.rgc, "inverse": job.inverse,
+                "to": image.colorspace, "rgc": job.rgc, "inverse": job.inverse, "compression": record["compression"],
                 "width": w, "height": h, "pixels": w * h, "rgc_changed": changed,
                 "nan": written.nan, "posinf": written.posinf, "neginf": written.neginf,
                 "clamped": written.clamped,

@@ -9,9 +9,14 @@
 - AMF: the RGC ``lookTransform`` is listed when the RGC is in the pipeline (viewed or baked), with
   ``applied`` true exactly when baked; :func:`amf_applied` returns that flag (None: not listed).
 
+- Untagged files: ``untagged`` names the space assumed for an EXR without color metadata (no
+  ``chromaticities``, ``colorInteropID`` or ``acesImageContainerFlag``): ``ACES2065-1`` (the
+  default, what the HDR generator delivers) or ``Linear Rec.709 (sRGB)`` (the OpenEXR convention:
+  a file without ``chromaticities`` has Rec.709 primaries and a D65 white).
+
 A project is a small JSON file::
 
-    {"aces_version": "1.3", "rgc": true, "clips": {"A001C003": "off"}}
+    {"aces_version": "1.3", "rgc": true, "clips": {"A001C003": "off"}, "untagged": "ACES2065-1"}
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Optional, Union
 
-from . import fileio
+from . import fileio, spaces
 
 
 class ClipOverride(str, Enum):
@@ -49,6 +54,19 @@ EXPORT_MODES = tuple(m.value for m in ExportMode)
 TEMPLATES = {"VFX pull (EXR)": ExportMode.FORCE_OFF, "Deliverable": ExportMode.FOLLOW_CLIP}
 #: The first ACES version with the Reference Gamut Compression.
 RGC_MIN_VERSION = (1, 3)
+#: What an untagged EXR may be assumed to be: the HDR generator's ACES2065-1, or OpenEXR's Rec.709 default.
+UNTAGGED_CHOICES = ("ACES2065-1", "Linear Rec.709 (sRGB)")
+
+
+def untagged_space(value) -> str:
+    """The registry name of an ``untagged`` setting (names and aliases accepted)."""
+    try:
+        name = spaces.get(str(value)).name
+    except KeyError:
+        name = None
+    if name not in UNTAGGED_CHOICES:
+        raise ValueError(f"untagged must be one of {', '.join(UNTAGGED_CHOICES)}, got {value!r}")
+    return name
 
 
 def _version(aces_version) -> tuple[int, int]:
@@ -81,13 +99,15 @@ def export_mode(value: Union[str, ExportMode]) -> ExportMode:
 
 @dataclass
 class Project:
-    """Project settings: ACES version, the RGC check-box, per-clip overrides."""
+    """Project settings: ACES version, the RGC check-box, per-clip overrides, the untagged-file assumption."""
 
     aces_version: str = "1.3"
     rgc: Optional[bool] = None
     clips: dict = field(default_factory=dict)
+    untagged: str = UNTAGGED_CHOICES[0]
 
     def __post_init__(self):
+        self.untagged = untagged_space(self.untagged)
         v = _version(self.aces_version)
         self.aces_version = f"{v[0]}.{v[1]}"
         if self.rgc is None:
@@ -123,17 +143,19 @@ class Project:
     # -- JSON -----------------------------------------------------------------------------------
     def to_dict(self) -> dict:
         return {"aces_version": self.aces_version, "rgc": self.rgc,
-                "clips": {k: v.value for k, v in sorted(self.clips.items())}}
+                "clips": {k: v.value for k, v in sorted(self.clips.items())}, "untagged": self.untagged}
 
     @classmethod
     def from_dict(cls, data, where: str = "project") -> "Project":
         if not isinstance(data, dict):
             raise ValueError(f"{where}: a project must be a JSON object, got {type(data).__name__}")
-        unknown = set(data) - {"aces_version", "rgc", "clips"}
+        unknown = set(data) - {"aces_version", "rgc", "clips", "untagged"}
         if unknown:
-            raise ValueError(f"{where}: unknown project keys {sorted(unknown)}; expected aces_version, rgc, clips")
+            raise ValueError(f"{where}: unknown project keys {sorted(unknown)}; expected aces_version, rgc, clips, "
+                             f"untagged")
         try:
-            return cls(str(data.get("aces_version", "1.3")), data.get("rgc"), data.get("clips") or {})
+            return cls(str(data.get("aces_version", "1.3")), data.get("rgc"), data.get("clips") or {},
+                       data.get("untagged", UNTAGGED_CHOICES[0]))
         except (ValueError, TypeError) as e:
             raise ValueError(f"{where}: {e}") from None
 

@@ -14,6 +14,7 @@ white) and what interchange needs (EXR ``colorInteropID``, ACES transform IDs).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
@@ -90,13 +91,18 @@ def _key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+def _all_names(space: ColorSpace) -> tuple[str, ...]:
+    """The name, the aliases and the interop ID: everything :func:`get` accepts for ``space``."""
+    return (space.name, *space.aliases, *((space.interop_id,) if space.interop_id else ()))
+
+
 def register(space: ColorSpace) -> ColorSpace:
-    for n in (space.name, *space.aliases):
+    for n in _all_names(space):
         k = _key(n)
         if k in _LOOKUP and _LOOKUP[k] != space.name:
             raise ValueError(f"color space name {n!r} is already taken by {_LOOKUP[k]!r}")
     _REGISTRY[space.name] = space
-    for n in (space.name, *space.aliases):
+    for n in _all_names(space):
         _LOOKUP[_key(n)] = space.name
     return space
 
@@ -106,8 +112,19 @@ def names() -> list[str]:
     return list(_REGISTRY)
 
 
+def suggestions(name: str, n: int = 3) -> list[str]:
+    """Registered names close to ``name`` (a typo, a partial name), best first."""
+    def bare(text: str) -> str:
+        return "".join(c for c in _key(text) if c.isalnum())
+
+    part = bare(name)
+    contains = [v for k, v in _LOOKUP.items() if part and part in bare(k)]
+    close = [_LOOKUP[k] for k in difflib.get_close_matches(_key(name), list(_LOOKUP), n=n * 3, cutoff=0.6)]
+    return list(dict.fromkeys(contains + close))[:n]
+
+
 def get(name: Union[str, ColorSpace], gamut: Optional[str] = None) -> ColorSpace:
-    """The space with this name or alias (case and repeated spaces ignored).
+    """The space with this name, alias or interop ID (case and repeated spaces ignored).
 
     ``gamut`` names a linear space to carry a curve-only encoding (Cineon, PLogLin) instead
     of its default AP1, e.g. ``get("Cineon", gamut="Linear Rec.709 (sRGB)")``.
@@ -120,9 +137,9 @@ def get(name: Union[str, ColorSpace], gamut: Optional[str] = None) -> ColorSpace
         try:
             space = _REGISTRY[_LOOKUP[_key(name)]]
         except KeyError:
-            close = [n for n in _REGISTRY if _key(name) in _key(n)][:5]
-            hint = f"; did you mean {', '.join(map(repr, close))}?" if close else "; see aceskit.spaces.names()"
-            raise KeyError(f"unknown color space {name!r}{hint}") from None
+            close = suggestions(name)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+            raise KeyError(f"unknown color space {name!r}{hint} ('aceskit spaces' lists them all)") from None
     if gamut is None:
         return space
     if not space.curve_only:

@@ -1,4 +1,8 @@
-"""Regenerate the DCTLs in hosts/resolve/dctl from the core: ``python hosts/resolve/generate.py [OUT_DIR]``."""
+"""Regenerate the DCTLs in hosts/resolve/dctl from the core: ``python hosts/resolve/generate.py [OUT_DIR]``.
+
+What ships comes from the host manifest (aceskit.targets.manifest); files are written atomically
+and DCTLs no longer shipped are removed (aceskit.targets.dctl.write).
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,8 @@ DCTL_DIR = Path(__file__).resolve().parent / "dctl"
 
 def main(out_dir: Path = DCTL_DIR) -> int:
     from aceskit.targets import dctl
-    files = dctl.generate()
-    out_dir = Path(out_dir)
-    for rel, text in files.items():
-        path = out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
-    stale = [p for p in out_dir.rglob("*.dctl") if p.relative_to(out_dir).as_posix() not in files]
-    for p in stale:
-        p.unlink()
-    print(f"{len(files)} DCTLs in {out_dir} ({len(stale)} stale removed)")
+    stale = dctl.write(out_dir)
+    print(f"{len(list(Path(out_dir).rglob('*.dctl')))} DCTLs in {out_dir} ({len(stale)} stale removed)")
     return 0
 
 

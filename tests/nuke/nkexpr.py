@@ -5,21 +5,52 @@ knob references (``knob``, ``knob.r``, ``parent.knob.g``), C operators with C pr
 ``&&``, ``||``, ``c ? a : b`` and the math functions of the documented list that have a C
 equivalent.  The Expression node computes in 32-bit float (Nuke reference guide); knob
 expressions in double.  A name the language does not know is an error, never zero.
+
+Knob expressions may embed the Tcl command ``[numvalue KNOB DEFAULT]`` (Foundry's ``numvalue``:
+the knob's value as a number, enumerations as their index, check-boxes as 0/1; ``DEFAULT`` when
+the knob cannot be read, e.g. does not exist); a quoted expression (``"..."``) is unquoted first.
+
+How Nuke's ``min``/``max`` treat NaN is undocumented, so it is a setting (:data:`NAN_RULES`,
+:func:`nan_rule`): ``fmax`` ignores a NaN operand as C ``fmaxf``/``fminf`` do, ``a>b?a:b`` and
+``a<b?b:a`` are the two ternary spellings (``max``; ``min`` mirrored).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Callable, Mapping, Union
 
 import numpy as np
 
+#: NaN conventions for min/max: name -> (min, max).
+NAN_RULES: dict[str, tuple[Callable, Callable]] = {
+    "fmax": (np.fmin, np.fmax),
+    "a>b?a:b": (lambda a, b: np.where(a < b, a, b), lambda a, b: np.where(a > b, a, b)),
+    "a<b?b:a": (lambda a, b: np.where(a > b, b, a), lambda a, b: np.where(a < b, b, a)),
+}
+_rule = ["fmax"]
+
+
+@contextlib.contextmanager
+def nan_rule(name: str):
+    """Evaluate ``min``/``max`` with the NaN convention ``name`` (a key of :data:`NAN_RULES`)."""
+    if name not in NAN_RULES:
+        raise ValueError(f"NaN rule must be one of {list(NAN_RULES)}, got {name!r}")
+    old, _rule[0] = _rule[0], name
+    try:
+        yield
+    finally:
+        _rule[0] = old
+
+
 #: Functions from Nuke's "adding math functions" list that this interpreter implements (C semantics).
 FUNCTIONS: dict[str, tuple[int, Callable]] = {
     "abs": (1, np.abs), "fabs": (1, np.abs), "sqrt": (1, np.sqrt), "log": (1, np.log),
     "log10": (1, np.log10), "exp": (1, np.exp), "floor": (1, np.floor), "ceil": (1, np.ceil),
-    "pow": (2, np.power), "min": (2, np.fmin), "max": (2, np.fmax),
+    "pow": (2, np.power), "min": (2, lambda a, b: NAN_RULES[_rule[0]][0](a, b)),
+    "max": (2, lambda a, b: NAN_RULES[_rule[0]][1](a, b)),
 }
 #: The rest of the documented list: known to Nuke, not used by aceskit (refused here so a test notices).
 DOCUMENTED_ONLY = set("""acos asin atan atan2 trunc rint int clamp cos sin tan cosh sinh tanh degrees radians
@@ -27,7 +58,8 @@ logb pow2 hypot fmod mix lerp smoothstep step exponent mantissa ldexp noise fBm 
 value from_sRGB to_sRGB from_rec709 to_rec709 from_byte to_byte true false pi equal inrange""".split())
 
 _TOKEN = re.compile(r"""\s*(?:
-    (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
+    (?P<tcl>\[[^\[\]]*\])
+  | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)
   | (?P<op>&&|\|\||==|!=|<=|>=|[-+*/<>!?:(),])
 )""", re.X)
@@ -59,8 +91,20 @@ def tokenize(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def _numvalue(text: str) -> Node:
+    parts = text[1:-1].split()
+    if len(parts) != 3 or parts[0] != "numvalue" or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", parts[1]):
+        raise ExprError(f"only [numvalue KNOB DEFAULT] is supported inside an expression, got {text!r}")
+    try:
+        return Node("numvalue", (parts[1], float(parts[2])))
+    except ValueError:
+        raise ExprError(f"numvalue default must be a number, got {parts[2]!r}") from None
+
+
 def parse(text: str) -> Node:
     """Parse an expression; raises ExprError on anything outside the language."""
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        text = re.sub(r"\\(.)", r"\1", text[1:-1])
     toks = tokenize(text)
     if not toks:
         raise ExprError("empty expression")
@@ -83,6 +127,8 @@ def parse(text: str) -> Node:
         kind, val = take()
         if kind == "num":
             return Node("num", float(val))
+        if kind == "tcl":
+            return _numvalue(val)
         if kind == "name":
             if peek()[1] == "(":
                 take("(")
@@ -153,6 +199,12 @@ def evaluate(tree: Node, lookup: Callable[[str], Value], dtype=np.float32) -> Va
         if n.kind == "name":
             v = lookup(str(n.value))
             return t(v) if np.isscalar(v) else np.asarray(v, dtype=dtype)
+        if n.kind == "numvalue":
+            path, default = n.value
+            try:
+                return t(lookup(path))
+            except (KeyError, ValueError):
+                return t(default)
         if n.kind == "call":
             # libm's float functions (glibc >= 2.28 expf/logf/powf) are correctly rounded: compute in
             # double and round once (numpy's own float32 loops may be off by an ulp)

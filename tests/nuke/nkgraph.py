@@ -8,6 +8,7 @@
 - Knob expressions (``{{...}}`` user knobs, ``which``) are evaluated in double.
 
 A :class:`Instance` is a gizmo placed in a script: set knob values as a user would, then run it.
+``root`` holds the script's Root knobs (``root.KNOB`` in expressions); an absent one cannot be read.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ _COMPONENTS = {"r": 0, "g": 1, "b": 2, "a": 3, "x": 0, "y": 1, "z": 2}
 class Instance:
     """One gizmo instance with its own knob values (defaults from the file)."""
 
-    def __init__(self, gizmo: Gizmo):
+    def __init__(self, gizmo: Gizmo, root: Mapping[str, float] = {}):
         self.gizmo = gizmo
+        self.root = dict(root)
         self.values: dict[str, nkparse.Word] = {k: v.value for k, v in gizmo.user_knobs.items()
                                                 if v.value is not None}
 
@@ -60,7 +62,11 @@ class Instance:
 
     # -- knob evaluation (double precision) ----------------------------------------------------
     def knob(self, path: str) -> float:
-        """Value of ``knob`` or ``knob.r`` on the gizmo."""
+        """Value of ``knob`` or ``knob.r`` on the gizmo, or ``root.knob`` on the script's Root."""
+        if path.startswith("root."):
+            if path[5:] not in self.root:
+                raise NkError(f"the script's Root has no knob {path[5:]!r}")
+            return float(self.root[path[5:]])
         name, _, comp = path.partition(".")
         k = self.gizmo.user_knobs.get(name)
         if k is None:
@@ -119,8 +125,9 @@ class Instance:
             m = np.array([[float(v.text) for v in words(r.text)[0]] for r in words(node.knobs["matrix"].text)[0]],
                          dtype=np.float32)
             out = x.copy()
-            for i in range(3):
-                out[:, i] = m[i, 0] * x[:, 0] + m[i, 1] * x[:, 1] + m[i, 2] * x[:, 2]
+            with np.errstate(invalid="ignore"):      # NaN inputs give NaN, as in float32 C
+                for i in range(3):
+                    out[:, i] = m[i, 0] * x[:, 0] + m[i, 1] * x[:, 1] + m[i, 2] * x[:, 2]
             return out
         if node.cls == "Expression":
             return self._expression(node, x)
@@ -175,8 +182,8 @@ def load(path_or_text) -> Gizmo:
     return nkparse.parse_gizmo(text)
 
 
-def run_gizmo(gizmo: Gizmo, rgb, knobs: Mapping[str, object] = {}) -> np.ndarray:
-    inst = Instance(gizmo)
+def run_gizmo(gizmo: Gizmo, rgb, knobs: Mapping[str, object] = {}, root: Mapping[str, float] = {}) -> np.ndarray:
+    inst = Instance(gizmo, root)
     for k, v in knobs.items():
         inst.set(k, v)
     return inst.run(rgb)[:, :3].astype(np.float64)

@@ -11,6 +11,7 @@ import pytest
 import drift
 import hostcheck
 from hostcheck import check_rgc, ill_conditioned
+import nkexpr
 import nkgraph
 from aceskit import rgc, spaces, testimage
 from aceskit.convert import convert
@@ -184,9 +185,9 @@ def _close(host, ref, what, inputs):
 
 @pytest.mark.parametrize("space", nuke.conversion_spaces())
 def test_conversion_gizmos_match_convert(space):
-    g = nkgraph.load(GIZMOS / f"{nuke.conversion_name(space)}.gizmo")
+    g = nkgraph.load(GIZMOS / f"{nuke.gizmo_name(space)}.gizmo")
     codes = _codes(space)
-    for aces in nuke.ACES_TARGETS:
+    for aces in nuke.HOST.hubs:
         to_aces = nkgraph.run_gizmo(g, codes, {"direction": "to ACES", "aces": aces})
         ref = convert(codes.astype(np.float32).astype(np.float64), space, aces)
         _close(to_aces, ref, f"{space} -> {aces}", codes)
@@ -222,3 +223,188 @@ def test_the_acceptance_check_holds_hosts_against_opencolorio(monkeypatch, pixel
         hostcheck.assert_host_rgc(out, x, rgc.REFERENCE, False)
     monkeypatch.undo()
     hostcheck.assert_host_rgc(right_compress(x).astype(np.float32), x, rgc.REFERENCE, False)
+
+
+# -- NaN under every min/max convention, RGC on/off inside the graph, precision against OpenColorIO --
+
+RGC_GIZMOS = ("ACES_RGC", "GamutCompress")
+
+
+@pytest.fixture(params=list(nkexpr.NAN_RULES))
+def nan_rule(request):
+    """Run the interpreter with each NaN convention for min/max (Nuke does not document its own)."""
+    with nkexpr.nan_rule(request.param):
+        yield request.param
+
+
+def _rgc_knobs(name: str, space: str, inverse: bool) -> dict:
+    if name == "ACES_RGC":
+        return {"working_space": space, "direction": "inverse" if inverse else "forward"}
+    return {"working_space": space, "invert": inverse}
+
+
+def _expected_nan(chain, mask: np.ndarray) -> np.ndarray:
+    """Where NaN must appear: a channel stays NaN through curves and the RGC; a matrix spreads it to
+    every output it feeds."""
+    from aceskit.ops import Matrix
+    for op in chain:
+        if isinstance(op, Matrix):
+            mask = (mask.astype(float) @ (op.m != 0).T.astype(float)) > 0
+    return mask
+
+
+def _nan_pixels(space: str) -> np.ndarray:
+    px = np.concatenate([testimage.nonfinite_pixels(), testimage.edge_case_pixels()])
+    px = px[np.all(~np.isinf(px), axis=-1)]               # NaN only: Inf has no float32-stable reference
+    return convert(np.nan_to_num(px, nan=0.0), "ACES2065-1", space) + np.where(np.isnan(px), np.nan, 0.0)
+
+
+def _check_nan(out, x, chain, ref, what):
+    want = _expected_nan(chain, np.isnan(x))
+    np.testing.assert_array_equal(np.isnan(out), want, err_msg=what)
+    keep = ~want & np.isfinite(ref)
+    np.testing.assert_allclose(out[keep], ref[keep], rtol=1e-4, atol=1e-5, err_msg=what)
+    assert np.isfinite(out[~want]).all(), what
+
+
+@pytest.mark.parametrize("name", RGC_GIZMOS)
+@pytest.mark.parametrize("space", nuke.HOST.rgc_spaces)
+@pytest.mark.parametrize("inverse", [False, True], ids=["forward", "inverse"])
+def test_rgc_nan_stays_nan_in_its_channel_under_every_min_max_rule(nan_rule, name, space, inverse):
+    g = nkgraph.load(GIZMOS / f"{name}.gizmo")
+    x = _nan_pixels(space)
+    assert np.isnan(x).any() and not np.isnan(x).all(axis=-1).all()
+    rgba = np.concatenate([x, np.linspace(0, 1, len(x))[:, None]], axis=-1)
+    inst = nkgraph.Instance(g)
+    for k, v in _rgc_knobs(name, space, inverse).items():
+        inst.set(k, v)
+    out = inst.run(rgba)
+    chain = rgc.chain(None, inverse=inverse, space=space)
+    _check_nan(out[:, :3].astype(np.float64), x, chain, rgc.compress(x, inverse=inverse, space=space),
+               f"{name} {space} {nan_rule}")
+    np.testing.assert_array_equal(out[:, 3], rgba[:, 3].astype(np.float32))
+
+
+@pytest.mark.parametrize("space", nuke.conversion_spaces())
+def test_conversion_nan_stays_in_its_pixel_under_every_min_max_rule(nan_rule, space):
+    from aceskit.convert import plan
+    g = nkgraph.load(GIZMOS / f"{nuke.gizmo_name(space)}.gizmo")
+    codes = _codes(space)[::40]
+    x = np.concatenate([codes, np.where(np.eye(3, dtype=bool), np.nan, 0.3), [[np.nan] * 3]])
+    for hub in nuke.HOST.hubs:
+        out = nkgraph.run_gizmo(g, x, {"direction": "to ACES", "aces": hub})
+        _check_nan(out, x, plan(space, hub), convert(x, space, hub), f"{space} -> {hub} {nan_rule}")
+        y = np.concatenate([convert(codes, space, hub), x[len(codes):]])
+        back = nkgraph.run_gizmo(g, y, {"direction": "from ACES", "aces": hub})
+        _check_nan(back, y, plan(hub, space), convert(y, hub, space), f"{hub} -> {space} {nan_rule}")
+
+
+def _all_gizmos():
+    """(gizmo name, space of a conversion gizmo or None)."""
+    return [*((n, None) for n in RGC_GIZMOS), *((nuke.gizmo_name(s), s) for s in nuke.conversion_spaces())]
+
+
+ALL_GIZMOS = pytest.mark.parametrize("name,space", _all_gizmos(), ids=[n for n, _ in _all_gizmos()])
+
+
+@ALL_GIZMOS
+def test_results_do_not_depend_on_the_min_max_nan_rule(name, space, pixels):
+    """Every gizmo, every variant: identical bits under the three NaN conventions, NaN pixels included."""
+    g = nkgraph.load(GIZMOS / f"{name}.gizmo")
+    x = np.concatenate([pixels[::7], _nan_pixels("ACES2065-1")])
+    variants = [{}]
+    for knob in ("working_space", "direction", "invert", "aces"):
+        if knob in g.user_knobs:
+            items = g.user_knobs[knob].items or (False, True)
+            variants = [{**v, knob: i} for v in variants for i in items]
+    for knobs in variants:
+        runs = []
+        for rule in nkexpr.NAN_RULES:
+            with nkexpr.nan_rule(rule):
+                runs.append(nkgraph.run_gizmo(g, x, knobs))
+        for other in runs[1:]:
+            np.testing.assert_array_equal(runs[0], other, err_msg=f"{name} {knobs}")
+
+
+ROOT_RGC = nuke.PROJECT_RGC_KNOB
+
+
+@pytest.mark.parametrize("name", RGC_GIZMOS)
+@pytest.mark.parametrize("space", nuke.HOST.rgc_spaces)
+def test_rgc_knob_switches_the_graph_without_python(name, space, pixels):
+    """Off passes the pixels through bit for bit (NaN and alpha included); On applies the RGC; Follow
+    Project reads the Root's check-box, and a script without it (no aceskit Python) gets the default, on."""
+    g = nkgraph.load(GIZMOS / f"{name}.gizmo")
+    follow, on, off = nuke.OVERRIDES
+    x = np.concatenate([convert(pixels[::5], "ACES2065-1", space), _nan_pixels(space)])
+    rgba = np.concatenate([x, np.linspace(0, 1, len(x))[:, None]], axis=-1).astype(np.float32)
+    applied = rgc.compress(x, space=space)
+    moved = np.abs(applied - x).max(-1) > 1e-3
+    assert moved.sum() > 100
+    cases = [(follow, None, True), (follow, 1.0, True), (follow, 0.0, False),
+             (on, 0.0, True), (on, None, True), (off, 1.0, False), (off, None, False)]
+    for label, project_rgc, active in cases:
+        inst = nkgraph.Instance(g, {} if project_rgc is None else {ROOT_RGC: project_rgc})
+        inst.set("working_space", space)
+        inst.set("rgc", label)
+        out = inst.run(rgba)
+        what = f"{name} {space} rgc={label} root={project_rgc}"
+        if active:
+            np.testing.assert_allclose(out[moved, :3], applied[moved], rtol=1e-4, atol=1e-5, err_msg=what)
+        else:
+            np.testing.assert_array_equal(out.view(np.uint32), rgba.view(np.uint32), err_msg=what)
+
+
+@ALL_GIZMOS
+def test_every_user_knob_changes_the_pixels(name, space, pixels):
+    """Each visible knob is wired into the graph: a non-default value changes the result."""
+    g = nkgraph.load(GIZMOS / f"{name}.gizmo")
+    x = pixels[::3] if space is None else _codes(space)
+    base = nkgraph.Instance(g).run(x)
+    visible = [k for k in g.user_knobs.values() if not k.hidden and k.type != 20]
+    assert visible
+    for k in visible:
+        inst = nkgraph.Instance(g, {ROOT_RGC: 1.0})
+        if k.type == 4:
+            changes = [it for it in k.items if it != inst.gizmo.user_knobs[k.name].value.text.strip('"')]
+            value = changes[-1]
+        elif k.type == 6:
+            value = True
+        elif k.type == 18:
+            value = [v * 0.5 + 0.5 for v in k.range[:1] * 3] if k.name == "threshold" else [k.range[1]] * 3
+        else:
+            value = k.range[0]
+        inst.set(k.name, value)
+        out = inst.run(x)
+        assert not np.allclose(out, base, equal_nan=True), f"{name}: knob {k.name} = {value!r} changes nothing"
+
+
+@pytest.mark.parametrize("name", RGC_GIZMOS)
+@pytest.mark.parametrize("space", nuke.HOST.rgc_spaces)
+@pytest.mark.parametrize("inverse", [False, True], ids=["forward", "inverse"])
+def test_rgc_within_one_and_a_half_times_opencolorio(name, space, inverse, pixels):
+    """The precision bar for Nuke: at most 1.5x OpenColorIO's own float32 error (pixels up to 100)."""
+    g = nkgraph.load(GIZMOS / f"{name}.gizmo")
+    x = convert(pixels, "ACES2065-1", space)
+    for p in (hostcheck.PARAM_SETS if name == "GamutCompress" else (rgc.REFERENCE,)):
+        knobs = _rgc_knobs(name, space, inverse)
+        if name == "GamutCompress":
+            knobs.update(limit=p.limit, threshold=p.threshold, roll_off=p.power)
+        check_rgc(nkgraph.run_gizmo(g, x, knobs), x, p, inverse, space, factor=1.5)
+
+
+def test_acescct_decode_keeps_float32_precision():
+    """ACEScct code values up to linear 100: the gizmo's float32 decode error against float64 truth is
+    within 1.5x OpenColorIO's (lossless CPU processor) on the same float32 codes."""
+    import PyOpenColorIO as ocio
+    v = np.linspace(0.0, (np.log2(100.0) + 9.72) / 17.52, 50001)
+    x = np.repeat(v[:, None], 3, axis=1).astype(np.float32).astype(np.float64)
+    truth = convert(x, "ACEScct", "ACEScg")
+    cpu = ocio.Config.CreateFromFile("ocio://studio-config-latest").getProcessor("ACEScct", "ACEScg") \
+        .getOptimizedCPUProcessor(ocio.OPTIMIZATION_LOSSLESS)
+    theirs = np.ascontiguousarray(x, dtype=np.float32).copy()
+    cpu.applyRGB(theirs)
+    ours = nkgraph.run_gizmo(nkgraph.load(GIZMOS / f"{nuke.gizmo_name('ACEScct')}.gizmo"), x,
+                             {"direction": "to ACES", "aces": "ACEScg"})
+    ours_err, ocio_err = np.abs(ours - truth).max(), np.abs(theirs.astype(np.float64) - truth).max()
+    assert ours_err <= 1.5 * ocio_err, (ours_err, ocio_err)

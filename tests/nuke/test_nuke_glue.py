@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import fakenuke
+import nkgraph
 from aceskit import amf, policy, rgc
 from aceskit.targets import nuke as backend
 
@@ -92,7 +93,7 @@ def test_menu_py_builds_the_nodes_menu(nk):
                   "Read: colour space from EXR metadata"):
         assert menu.findItem(label) is not None, label
     for space in backend.conversion_spaces():
-        cls = backend.conversion_name(space)
+        cls = backend.gizmo_name(space)
         cmd = menu.findItem("Color spaces/" + cls.split("_", 1)[1])
         assert cmd == f"nuke.createNode({cls!r})"
     exec(menu.findItem("ACES RGC"), {"nuke": nk})
@@ -100,28 +101,39 @@ def test_menu_py_builds_the_nodes_menu(nk):
 
 
 # -- project / gizmo settings ------------------------------------------------------------------------
+OUT_OF_GAMUT = np.array([[0.8, 0.02, -0.05], [-0.03, 0.4, 0.9], [0.2, 0.3, 0.25]])
+
+
+def _graph_applies(node, root) -> bool:
+    """Whether the gizmo's own node graph compresses, given the fake node's and Root's knob values
+    (the .nk interpreter evaluates the gizmo file; no Python glue involved)."""
+    gizmo = nkgraph.load(PLUGIN / "gizmos" / f"{node.Class()}.gizmo")
+    knob = root.knob(backend.PROJECT_RGC_KNOB)
+    values = {} if knob is None else {backend.PROJECT_RGC_KNOB: float(knob.value())}
+    out = nkgraph.run_gizmo(gizmo, OUT_OF_GAMUT, {"rgc": str(node["rgc"].value())}, root=values)
+    passed = np.array_equal(out, OUT_OF_GAMUT.astype(np.float32))
+    assert passed or not np.allclose(out[:2], OUT_OF_GAMUT[:2], atol=1e-3)
+    return not passed
+
+
 def test_project_setting_and_overrides_drive_the_gizmos(nk):
     project, _, ui = _glue()
     ui.register_callbacks()
-    project.ensure_project_knobs()
     root = nk.root()
+    node = nk.createNode("ACES_RGC")
+    assert _graph_applies(node, root)                      # no aceskit project knobs: on, the guide's default
+    project.ensure_project_knobs()
     assert root["aceskit_rgc"].value() is True            # the guide: on by default
     assert root["aceskit_aces_version"].value() == "1.3"
-    node = nk.createNode("ACES_RGC")
-    assert node["disable"].value() is False
-    root["aceskit_rgc"].setValue(False)                   # knobChanged re-syncs every RGC gizmo
-    assert node["disable"].value() is True
-    node["rgc"].setValue("on")
-    assert node["disable"].value() is False
-    root["aceskit_rgc"].setValue(True)
-    node["rgc"].setValue("off")
-    assert node["disable"].value() is True
+    assert [str(v) for v in root["aceskit_aces_version"].values()] == list(backend.HOST.aces_versions)
     for proj_rgc in (True, False):
-        for ov in project.OVERRIDES:
+        for label, value in project.overrides().items():
             root["aceskit_rgc"].setValue(proj_rgc)
-            node["rgc"].setValue(ov)
-            expected = proj_rgc if ov == "follow project" else ov == "on"
-            assert node["disable"].value() is (not expected)
+            node["rgc"].setValue(label)
+            assert project.override(node) == value
+            assert _graph_applies(node, root) is project.active(node) is policy.clip_rgc(
+                policy.Project("1.3", proj_rgc), value)
+            assert node["disable"].value() is False        # the glue never disables a gizmo
 
 
 def test_override_of_a_non_rgc_node_is_refused(nk):
@@ -135,7 +147,7 @@ def _comp(nk, tmp_path, read_space="ARRI LogC3 (EI800)", convert_gizmo=False):
     read["file"].setValue(str(tmp_path / "plate.####.exr"))
     read["colorspace"].setValue(read_space)
     if convert_gizmo:
-        conv = nk.createNode(backend.conversion_name("S-Log3 S-Gamut3.Cine"))
+        conv = nk.createNode(backend.gizmo_name("S-Log3 S-Gamut3.Cine"))
         conv["aces"].setValue("ACES2065-1")
     rgc_node = nk.createNode("ACES_RGC")
     write = nk.createNode("Write")
@@ -153,11 +165,11 @@ def test_vfx_pull_forces_the_rgc_off_while_rendering(nk, tmp_path):
     _, node, write = _comp(nk, tmp_path)
     assert export.setup_write(write) == "force_off"
     assert write["file_type"].value() == "exr"
-    assert node["disable"].value() is False                # the comp views it
+    assert _graph_applies(node, nk.root())                 # the comp views it
     nk.run_script_knob(write, "beforeRender")
-    assert node["disable"].value() is True                 # not baked into the pull
+    assert node["rgc"].value() == "Off" and not _graph_applies(node, nk.root())   # not baked into the pull
     nk.run_script_knob(write, "afterRender")
-    assert node["disable"].value() is False
+    assert node["rgc"].value() == "Follow Project" and _graph_applies(node, nk.root())
 
 
 def test_deliverable_bakes_what_the_clip_views(nk, tmp_path):
@@ -167,19 +179,21 @@ def test_deliverable_bakes_what_the_clip_views(nk, tmp_path):
     _, node, write = _comp(nk, tmp_path)
     export.setup_write(write, "Deliverable")
     nk.root()["aceskit_rgc"].setValue(False)
-    node["rgc"].setValue("on")
+    project.set_override(node, "on")
     nk.run_script_knob(write, "beforeRender")
-    assert node["disable"].value() is False
+    assert _graph_applies(node, nk.root())
     nk.run_script_knob(write, "afterRender")
-    node["rgc"].setValue("follow project")
+    project.set_override(node, "follow")
     nk.run_script_knob(write, "beforeRender")
-    assert node["disable"].value() is True
+    assert not _graph_applies(node, nk.root())
+    nk.run_script_knob(write, "afterRender")
+    assert node["rgc"].value() == "Follow Project"
 
 
 @pytest.mark.parametrize("template,project_rgc,override,applied", [
-    ("VFX pull (EXR)", True, "follow project", False),    # viewed, not baked
-    ("VFX pull (EXR)", False, "follow project", None),    # not in the pipeline
-    ("Deliverable", True, "follow project", True),        # baked
+    ("VFX pull (EXR)", True, "follow", False),            # viewed, not baked
+    ("VFX pull (EXR)", False, "follow", None),            # not in the pipeline
+    ("Deliverable", True, "follow", True),                # baked
     ("Deliverable", False, "on", True),
     ("force_off", False, "off", None),
 ])
@@ -190,9 +204,8 @@ def test_amf_export_sets_applied(nk, tmp_path, template, project_rgc, override, 
     _, node, write = _comp(nk, tmp_path)
     export.setup_write(write, template)
     nk.root()["aceskit_rgc"].setValue(project_rgc)
-    node["rgc"].setValue(override)
-    expected = policy.amf_applied(policy.Project("1.3", project_rgc), project.OVERRIDES[override],
-                                  policy.export_mode(template))
+    project.set_override(node, override)
+    expected = policy.amf_applied(policy.Project("1.3", project_rgc), override, policy.export_mode(template))
     assert expected is applied
     path = export.export_amf(write)
     assert path == str(tmp_path / "pull" / "shot010.amf")
@@ -265,3 +278,29 @@ def test_mypy_catches_a_wrong_call(tmp_path):
     res = _mypy(str(bad))
     assert res.returncode != 0
     assert "createNode" in res.stdout and "knobb" in res.stdout
+
+
+def test_amf_export_without_xmlschema_writes_and_says_so(nk, tmp_path, monkeypatch, capsys):
+    """Nuke's Python usually has no xmlschema: the AMF is still written, with a one-line note."""
+    project, export, _ = _glue()
+    project.ensure_project_knobs()
+    _, _, write = _comp(nk, tmp_path)
+    export.setup_write(write)
+    monkeypatch.setitem(sys.modules, "xmlschema", None)      # import xmlschema raises ImportError
+    path = export.export_amf(write)
+    note = capsys.readouterr().out.strip().splitlines()
+    assert len(note) == 1 and "without schema validation" in note[0] and "xmlschema" in note[0]
+    monkeypatch.delitem(sys.modules, "xmlschema")
+    assert amf.validate(path) == []                          # the file itself is valid
+    assert amf.read(path).rgc_applied is False
+
+
+def test_set_project_drives_follow_project_gizmos(nk):
+    project, _, _ = _glue()
+    node = nk.createNode("GamutCompress")
+    project.set_project("2.0", False)
+    assert nk.root()["aceskit_aces_version"].value() == "2.0" and not _graph_applies(node, nk.root())
+    project.set_project("1.3", True)
+    assert _graph_applies(node, nk.root())
+    with pytest.raises(ValueError, match="only for ACES 1.3 or later"):
+        project.set_project("1.2", True)

@@ -139,3 +139,38 @@ def test_nan_follows_c():
     assert float(nkexpr.evaluate_text("r<1?1:2", {"r": nan})) == 2.0      # comparisons with NaN are false
     assert float(nkexpr.evaluate_text("max(r,1)", {"r": nan})) == 1.0     # fmaxf ignores NaN
     assert np.isnan(nkexpr.evaluate_text("pow(-8,1/3)", {}))              # powf(neg, non-integer)
+
+
+@pytest.mark.parametrize("rule,max_nan_1,max_1_nan,min_nan_1,min_1_nan", [
+    ("fmax", 1.0, 1.0, 1.0, 1.0),                 # C fmaxf/fminf: NaN ignored
+    ("a>b?a:b", 1.0, "nan", 1.0, "nan"),          # max = a>b?a:b, min = a<b?a:b
+    ("a<b?b:a", "nan", 1.0, "nan", 1.0),          # max = a<b?b:a, min = a>b?b:a
+])
+def test_min_max_nan_rules(rule, max_nan_1, max_1_nan, min_nan_1, min_1_nan):
+    nan = np.float32("nan")
+    with nkexpr.nan_rule(rule):
+        for text, want in (("max(r,1)", max_nan_1), ("max(1,r)", max_1_nan),
+                           ("min(r,1)", min_nan_1), ("min(1,r)", min_1_nan)):
+            got = float(nkexpr.evaluate_text(text, {"r": nan}))
+            assert (np.isnan(got) if want == "nan" else got == want), (rule, text, got)
+        assert float(nkexpr.evaluate_text("max(2,3)+min(2,3)", {})) == 5.0
+    assert float(nkexpr.evaluate_text("max(r,1)", {"r": nan})) == 1.0   # restored afterwards
+    with pytest.raises(ValueError, match="NaN rule must be one of"):
+        with nkexpr.nan_rule("nanmax"):
+            pass
+
+
+def test_tcl_numvalue_in_knob_expressions():
+    env = {"rgc": 1.0, "root.aceskit_rgc": 0.0}
+    text = '"rgc==1&&\\[numvalue root.aceskit_rgc 1]"'          # as written in a .nk file: quoted, \[ escaped
+    assert float(nkexpr.evaluate_text(text, env, np.float64)) == 0.0
+    assert float(nkexpr.evaluate_text(text, {"rgc": 1.0}, np.float64)) == 1.0   # absent knob: the default
+    with pytest.raises(nkexpr.ExprError, match="only \\[numvalue"):
+        nkexpr.parse("[value root.aceskit_rgc]")
+    with pytest.raises(nkexpr.ExprError, match="default must be a number"):
+        nkexpr.parse("[numvalue root.aceskit_rgc on]")
+    g = nkparse.parse_gizmo(GIZMO)
+    with_root = nkgraph.Instance(g, {"aceskit_rgc": 0.0})
+    assert with_root.knob("rgc_on") == 0.0 and nkgraph.Instance(g).knob("rgc_on") == 1.0
+    with pytest.raises(nkparse.NkError, match="Root has no knob"):
+        nkgraph.Instance(g).knob("root.aceskit_rgc")

@@ -28,3 +28,14 @@ def lut_root(tmp_path):
     (root / "Film Looks").mkdir()
     (root / "Film Looks" / "look.cube").write_text("LUT_3D_SIZE 2\n")
     return root
+
+
+@pytest.fixture(autouse=True)
+def aceskit_home(tmp_path, monkeypatch):
+    """A private home: the user settings file, probes and project files of a test stay in tmp_path."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("ACESKIT_RESOLVE_SETTINGS", "ACESKIT_PROJECT", "ACESKIT_RESOLVE_LUT_ROOT"):
+        monkeypatch.delenv(name, raising=False)
+    return home

@@ -6,31 +6,35 @@ wrong arity raises TypeError; a documented method the fake does not model raises
 NotImplementedError; any other name raises AttributeError.  Behaviour modelled after the README:
 
 - ``GetSetting()`` without a name returns a dict of all settings; ``SetSetting`` takes strings and
-  returns False for an unknown key, a value outside the key's known values, or an ACES key while
-  the color science is not ACES (those keys are read-only outside ACES).
+  refuses an unknown key, an ACES key while the color science is not ACES (those keys are read-only
+  outside ACES), and **any value the fake has no evidence for**: :data:`EVIDENCE` lists the values
+  seen in public settings dumps or documentation, each with its source.  A refusal returns False,
+  or with ``refusal="silent"`` returns True and keeps the old value (what Resolve does for some
+  keys, as third-party tools report), so only a read-back tells.
+- :func:`from_probe` builds a Resolve from a JSON file of the Probe Settings script: its settings,
+  its Resolve version, and its values added to the evidence (source: that file).
 - ``Graph.SetLUT`` succeeds only for a 1-based node index and a LUT file that Resolve discovered
   under its LUT folder at the last ``Project.RefreshLUTList()``; ``GetLUT`` returns the relative path.
 - Render formats/codecs as ``GetRenderFormats``/``GetRenderCodecs`` list them; ``SetRenderSettings``
   accepts only the documented keys with the documented types.
-
-Where the README gives no value list (ACES output transform names, the "on" value of
-``colorAcesGamutCompressType``, an ACES version key) the fake uses the values public settings
-dumps show; they are marked as unverified in docs/hosts/resolve.md.
 """
 
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 ACES_MODES = ("acescc", "acescct")
-#: key -> allowed values (None: any string).  ACES keys are writable only in ACES color science.
-PROJECT_SETTINGS = {
-    "colorScienceMode": ("davinciYRGB", "davinciYRGBColorManagedv2", "acescc", "acescct"),
-    "colorAcesGamutCompressType": ("None", "ACES reference gamut compress"),
-    "colorAcesNodeLUTProcessingSpace": ("projectSetting", "acesccAp1", "acesAp0Linear"),
-    "colorAcesIDT": None,
-    "colorAcesODT": ("No Output Transform", "Rec.709", "sRGB", "P3-D65", "ACES2065-1"),
+_DUMPS = "GetSetting() dumps of Resolve 18-21 in public code"
+_README = "Resolve scripting README, Looking up project settings"
+#: key -> {value: source}; None: any string (a free-form key).  ACES keys are writable only in ACES.
+EVIDENCE = {
+    "colorScienceMode": {v: _README for v in ("davinciYRGB", "davinciYRGBColorManagedv2", "acescc", "acescct")},
+    "colorAcesGamutCompressType": {"None": _DUMPS},
+    "colorAcesNodeLUTProcessingSpace": {"acesccAp1": _DUMPS, "acesAp0Linear": _README, "projectSetting": _README},
+    "colorAcesIDT": {"No Input Transform": _DUMPS},
+    "colorAcesODT": {"No Output Transform": _DUMPS, "Rec.709": "Resolve manual, ACES Output Device Transform list"},
     "timelineFrameRate": None,
     "timelineResolutionWidth": None,
     "timelineResolutionHeight": None,
@@ -84,9 +88,11 @@ class Resolve(_Strict):
         self._pm = ProjectManager(self)
 
     def GetProjectManager(self): return self._pm
-    def GetProductName(self): return "DaVinci Resolve Studio"
-    def GetVersion(self): return [19, 1, 0, 0, ""]
-    def GetVersionString(self): return "19.1.0.0"
+    product, version = "DaVinci Resolve Studio", "19.1.3.7"
+
+    def GetProductName(self): return self.product
+    def GetVersion(self): return [int(p) for p in self.version.split(".")] + [""]
+    def GetVersionString(self): return self.version
     def GetCurrentPage(self): return self.page
 
     def OpenPage(self, pageName):
@@ -126,11 +132,9 @@ class Project(_Strict):
                   "ExportCurrentFrameAsStill", "GetColorGroupsList", "AddColorGroup", "DeleteColorGroup",
                   "GetQuickExportRenderPresets", "RenderWithQuickExport", "ApplyFairlightPresetToCurrentTimeline")
 
-    def __init__(self, resolve, name: str, settings: dict, aces_version_key: str | None = None):
-        self._resolve, self._name = resolve, name
-        self.schema = dict(PROJECT_SETTINGS)
-        if aces_version_key:
-            self.schema[aces_version_key] = ("1.0", "1.1", "1.3", "2.0")
+    def __init__(self, resolve, name: str, settings: dict, refusal: str = "false"):
+        self._resolve, self._name, self.refusal = resolve, name, refusal
+        self.evidence = {k: (dict(v) if v is not None else None) for k, v in EVIDENCE.items()}
         self.settings = {"colorScienceMode": "davinciYRGB", "colorAcesGamutCompressType": "None",
                          "colorAcesNodeLUTProcessingSpace": "acesccAp1", "colorAcesIDT": "No Input Transform",
                          "colorAcesODT": "No Output Transform", "timelineFrameRate": "24",
@@ -144,6 +148,7 @@ class Project(_Strict):
         self.started: list[str] = []
         self._ids = itertools.count(1)
         self._in_progress = 0
+        self.render_outcome = "Complete"      # what a started job ends as ("Failed" to model a failure)
 
     def GetName(self): return self._name
     def GetMediaPool(self): return self.media_pool
@@ -157,15 +162,17 @@ class Project(_Strict):
     def SetSetting(self, settingName, settingValue):
         if not isinstance(settingName, str) or not isinstance(settingValue, str):
             return False
-        if settingName not in self.schema:
-            return False
-        allowed = self.schema[settingName]
-        if allowed is not None and settingValue not in allowed:
-            return False
-        if settingName in ACES_KEYS and self.settings["colorScienceMode"] not in ACES_MODES:
-            return False
+        known = settingName in self.evidence and (self.evidence[settingName] is None
+                                                  or settingValue in self.evidence[settingName])
+        if not known or (settingName in ACES_KEYS and self.settings["colorScienceMode"] not in ACES_MODES):
+            return self.refusal == "silent"
         self.settings[settingName] = settingValue
         return True
+
+    def learn(self, key: str, value: str, source: str) -> None:
+        """Add evidence that Resolve takes ``value`` for ``key``."""
+        if self.evidence.get(key, {}) is not None:
+            self.evidence.setdefault(key, {})[value] = source
 
     def RefreshLUTList(self):
         self._resolve.scan_luts()
@@ -239,7 +246,7 @@ class Project(_Strict):
         if jobId not in self.jobs:
             return {}
         done = jobId in self.started
-        return {"JobStatus": "Complete" if done else "Ready", "CompletionPercentage": 100 if done else 0}
+        return {"JobStatus": self.render_outcome if done else "Ready", "CompletionPercentage": 100 if done else 0}
 
     def color_state(self) -> dict:
         items = self.timeline.all_items() if self.timeline else []
@@ -394,12 +401,25 @@ class Graph(_Strict):
 
 
 def make(lut_root: Path, clips: list[tuple[str, dict]] = (), settings: dict | None = None,
-         aces_version_key: str | None = None) -> Resolve:
+         refusal: str = "false") -> Resolve:
     """A Resolve with one open project and one single-track timeline of ``clips`` (name, properties)."""
     resolve = Resolve(lut_root)
-    project = Project(resolve, "Show", settings or {}, aces_version_key)
+    project = Project(resolve, "Show", settings or {}, refusal)
     items = [TimelineItem(name, MediaPoolItem(name, props), resolve=resolve) for name, props in clips]
     project.timeline = Timeline("Timeline 1", [items])
     project.timeline.current = items[0] if items else None
     resolve.GetProjectManager().project = project
+    return resolve
+
+
+def from_probe(lut_root: Path, probe: Path, clips: list[tuple[str, dict]] = (), refusal: str = "false") -> Resolve:
+    """A Resolve seeded from a Probe Settings JSON: its Resolve version, its settings, and its values
+    as evidence of what that Resolve takes."""
+    data = json.loads(Path(probe).read_text(encoding="utf-8"))
+    seen = {**(data.get("all_settings") or {}), **{k: v for k, v in data["settings"].items() if v != ""}}
+    resolve = make(lut_root, clips, seen, refusal)
+    resolve.product, resolve.version = data["resolve"]["product"], data["resolve"]["version"]
+    project = resolve.GetProjectManager().GetCurrentProject()
+    for key, value in seen.items():
+        project.learn(key, value, f"probe {Path(probe).name}")
     return resolve

@@ -66,3 +66,30 @@ def test_program_needs_one_chain_per_switch_option():
         dctl.Program("t", [], [()], switch=dctl.SPACE_COMBO).source()
     with pytest.raises(ValueError, match="exactly one chain"):
         dctl.Program("t", [], [(), ()]).source()
+
+
+def test_what_ships_is_the_manifest_entry():
+    from aceskit.targets import manifest
+    host, files = manifest.host("resolve"), dctl.shipped()
+    assert {k for k in files if k.startswith("CSC/")} == {dctl.conversion_path(s, d) for s, d in host.conversion_pairs()}
+    assert len([k for k in files if k.startswith("Baked/")]) == len(host.rgc_spaces) * len(host.rgc_directions)
+    assert [s for _, _, s in dctl.WORKING_SPACES] == list(host.rgc_spaces)
+    ids = [i for i, _, _ in dctl.WORKING_SPACES] + [i for i, _ in dctl.DIRECTION_COMBO.options]
+    assert len(set(ids)) == len(ids) and all(i.isidentifier() and i.isupper() for i in ids)
+
+
+def test_an_op_type_without_an_emitter_is_refused():
+    class Unknown:
+        pass
+    with pytest.raises(TypeError, match="the DCTL backend cannot compile Unknown"):
+        dctl.op_function(Unknown(), "f")
+
+
+def test_write_leaves_unchanged_files_and_prunes_only_stale_dctls(tmp_path):
+    assert dctl.write(tmp_path) == []
+    kept = tmp_path / "aceskit RGC Reference.dctl"
+    inode = kept.stat().st_ino
+    (tmp_path / "Baked" / "old.dctl").write_text("// old")
+    (tmp_path / "notes.txt").write_text("a user's file")
+    assert dctl.write(tmp_path) == [tmp_path / "Baked" / "old.dctl"]
+    assert kept.stat().st_ino == inode and (tmp_path / "notes.txt").exists()

@@ -113,7 +113,7 @@ def _code_values(space, n=4096, seed=7) -> np.ndarray:
     return np.concatenate([rng.uniform(lo, hi, (n, 3)), ramp]).astype(np.float32).astype(np.float64)
 
 
-CSC = [(cam, dst) for cam in dctl.camera_spaces() for dst in dctl.CONVERSION_TARGETS]
+CSC = dctl.HOST.conversion_pairs()
 
 
 @pytest.fixture(scope="module")
@@ -125,7 +125,7 @@ def csc_compiled(compiler):
 @pytest.mark.parametrize("cam,dst", CSC)
 def test_conversion_dctl(csc_compiled, cam, dst):
     """Compared in linear ACEScg: relative 2e-5 plus absolute 1e-6 times the pixel's linear magnitude."""
-    path = DCTL_DIR / "CSC" / f"{dctl.file_stem(f'aceskit {cam} to {dst}')}.dctl"
+    path = DCTL_DIR / dctl.conversion_path(cam, dst)
     x = _code_values(cam)
     out = csc_compiled.get(path).run(x)
     aim = convert(convert(x, cam, dst), dst, "ACEScg")

@@ -35,6 +35,7 @@ def test_install_reinstall_uninstall(installer, tmp_path):
     assert repr([str(t["python"])]) in installed and repr(str(t["dctl"].parent)) in installed
     assert installed.endswith((SCRIPTS_DIR / "aceskit Clip RGC On.py").read_text())
     assert (t["python"] / "aceskit" / "rgc.py").is_file() and (t["python"] / "aceskit_resolve.py").is_file()
+    assert (t["python"] / "resolve_settings.py").is_file() and (t["python"] / "resolve_settings.json").is_file()
     # a LUT of another vendor next to ours survives everything
     other = t["dctl"].parent / "Film Looks" / "look.cube"
     other.parent.mkdir()
@@ -75,6 +76,34 @@ def test_installed_script_bootstraps_from_its_config(installer, tmp_path):
     assert out.returncode == 0, out.stderr
     assert lines[0].startswith(str(installer.targets(prefix)["python"]))
     assert lines[1] == str(installer.targets(prefix)["dctl"].parent)
+
+
+def test_linux_lut_folders():
+    import aceskit_resolve as ar
+    assert [str(p) for p in ar.lut_roots("linux")] == ["/opt/resolve/LUT", "/home/resolve/LUT"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the two LUT folders are Linux's")
+def test_linux_installs_into_each_resolve_folder_that_exists(installer, tmp_path):
+    prefix = tmp_path / "root"
+    (prefix / "opt" / "resolve").mkdir(parents=True)
+    assert set(installer.targets(prefix)) == {"dctl", "scripts", "python"}
+    (prefix / "home" / "resolve").mkdir(parents=True)
+    t = installer.install(prefix)
+    assert (t["dctl"], t["dctl 2"]) == (prefix / "opt/resolve/LUT/aceskit", prefix / "home/resolve/LUT/aceskit")
+    assert tree(t["dctl"]) == tree(t["dctl 2"]) and (t["dctl 2"] / "aceskit RGC Reference.dctl").is_file()
+    header = (t["scripts"] / "aceskit Export.py").read_text()
+    assert repr(f"{prefix}/opt/resolve/LUT:{prefix}/home/resolve/LUT") in header
+    # the scripts write baked DCTLs into both folders
+    import aceskit_resolve as ar
+    from aceskit import rgc
+    rel = ar.ensure_baked(ar.lut_dirs([t["dctl"].parent, t["dctl 2"].parent]), rgc.REFERENCE, True, "ACEScg")
+    assert (t["dctl"].parent / rel).read_text() == (t["dctl 2"].parent / rel).read_text()
+    # Resolve's /home/resolve folder removed later: uninstall still finds that install
+    (prefix / "home" / "resolve" / "LUT" / "keep.cube").write_text("LUT_3D_SIZE 2\n")
+    installer.uninstall(prefix)
+    assert not t["dctl"].exists() and not t["dctl 2"].exists()
+    assert (prefix / "home" / "resolve" / "LUT" / "keep.cube").exists()
 
 
 def test_cli_entry_point(tmp_path):

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from .. import metric
-from ..cli import CommandError, add_command
+from ..cli import FAILED, CommandError, add_command, read_exr
 
 
 def run(args) -> int:
-    from .. import exr
-    aim, actual = exr.read(args.aim), exr.read(args.actual)
+    aim, actual = read_exr(args.aim), read_exr(args.actual)
     if aim.rgb.shape != actual.rgb.shape:
         raise CommandError(f"AIM is {aim.rgb.shape[1]}x{aim.rgb.shape[0]} but ACTUAL is "
-                           f"{actual.rgb.shape[1]}x{actual.rgb.shape[0]}; compare images of the same size")
+                           f"{actual.rgb.shape[1]}x{actual.rgb.shape[0]}; compare images of the same size", FAILED)
     check = metric.rangecheck(aim.rgb, actual.rgb, tol=args.tol)
     print(check.report(args.tol))
     return 0 if check.ok else 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..cli import CommandError, add_command
+from ..cli import FAILED, CommandError, add_command
 
 
 def _scene(frame: int, width: int, height: int) -> np.ndarray:
@@ -44,7 +44,7 @@ def run(args) -> int:
 
     out = Path(args.outdir)
     if out.exists() and not out.is_dir():
-        raise CommandError(f"OUTDIR {out} exists and is not a folder")
+        raise CommandError(f"OUTDIR {out} exists and is not a folder", FAILED)
     (out / "plates").mkdir(parents=True, exist_ok=True)
     (out / "acescg").mkdir(parents=True, exist_ok=True)
     say = print
@@ -62,6 +62,8 @@ def run(args) -> int:
     check = metric.rangecheck(_ocio_rgc(img), compressed)
     say("2. aceskit RGC against OpenColorIO's ACES 1.3 Reference Gamut Compression (guide Appendix A):")
     say("   " + check.report().replace("\n", "\n   "))
+    say("   (pixels whose error |aceskit - OCIO| / max(|OCIO|, 0.1) is below 0 (never), above 0.002, "
+        "or within; a pass is 0 and 0)")
     zones = rgc.classify(_ap1(img))
     say(f"   pixels compressed: {np.mean(zones.max(axis=-1) >= 1):.1%}, "
         f"beyond a limit: {np.mean(zones.max(axis=-1) == 2):.1%}")
@@ -75,7 +77,7 @@ def run(args) -> int:
     report_path = out / "acescg" / "report.json"
     code = cli_main(["batch", str(out / "plates" / "plate.####.exr"), str(out / "acescg" / "plate_acescg.####.exr"),
                      "--frames", f"{frames[0]}-{frames[-1]}", "--to", "ACEScg", "--rgc", "reference",
-                     "--amf", str(amf_path), "--report", str(report_path), "--quiet"])
+                     "--amf", str(amf_path), "--report", str(report_path), "--quiet", "--overwrite"])
     if code != 0:
         raise CommandError(f"the batch conversion failed with exit code {code}; see {report_path}", code)
     summary = json.loads(report_path.read_text())

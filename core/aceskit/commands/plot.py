@@ -5,23 +5,26 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..cli import CommandError, add_command
+from .. import fileio
+from ..cli import FAILED, CommandError, add_command, read_exr
 
 
 def run(args) -> int:
-    from .. import exr, plot
+    from .. import plot
     from ..convert import convert
-    if not args.output.lower().endswith(".png"):
-        raise CommandError(f"OUTPUT must be a path ending in .png, got {args.output!r}")
     if Path(args.output).resolve() == Path(args.input).resolve():
         raise CommandError("OUTPUT must not be the input file")
-    image = exr.read(args.input, colorspace=args.src)
-    cameras = plot.camera_history(image.colorspace) + [c for c in args.camera or []]
-    aces = convert(image.rgb, image.colorspace, "ACES2065-1")
+    for name in args.camera or []:
+        from .. import spaces
+        spaces.get(name)
+    fileio.prepare_output(args.output, overwrite=args.overwrite, suffixes=(".png",), what="OUTPUT")
+    image = read_exr(args.input, args.src)
+    cameras = plot.camera_history(image.space) + [c for c in args.camera or []]
+    aces = convert(image.rgb, image.space, "ACES2065-1")
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        raise CommandError("aceskit plot needs matplotlib: pip install 'aceskit[plot]'") from None
+        raise CommandError("aceskit plot needs matplotlib: pip install 'aceskit[plot]'", FAILED) from None
     fig = plot.figure(aces, args.kind, size=(args.width, args.height), cameras=cameras,
                       title=f"{Path(args.input).name} ({image.colorspace})")
     plot.save(fig, args.output)
@@ -52,4 +55,5 @@ def register(sub) -> None:
     p.add_argument("--width", type=int, default=1600, help="picture width in pixels")
     p.add_argument("--height", type=int, default=1000, help="picture height in pixels")
     p.add_argument("--json", action="store_true", help="print the RGC class counts as JSON")
+    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(func=run)

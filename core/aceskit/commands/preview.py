@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cli import CommandError, add_command
+from .. import fileio
+from ..cli import CommandError, add_command, read_exr
 
 
 def _aces(path: str, src):
-    from .. import exr
     from ..convert import convert
-    image = exr.read(path, colorspace=src)
-    return convert(image.rgb, image.colorspace, "ACES2065-1")
+    image = read_exr(path, src)
+    return convert(image.rgb, image.space, "ACES2065-1")
 
 
 def run(args) -> int:
     from .. import batch, preview
-    if not args.output.lower().endswith(".png"):
-        raise CommandError(f"OUTPUT must be a path ending in .png, got {args.output!r}")
     if args.threads is not None and args.threads < 1:
         raise CommandError(f"--threads must be at least 1, got {args.threads}")
     if Path(args.output).resolve() == Path(args.input).resolve():
@@ -26,6 +24,7 @@ def run(args) -> int:
     if config and not config.startswith("ocio://") and not Path(config).is_file():
         raise CommandError(f"--config must be an .ocio file or an ocio:// URI, got {config!r}")
     opts = dict(config=config, look=args.look, bits=args.bits)
+    fileio.prepare_output(args.output, overwrite=args.overwrite, suffixes=(".png",), what="OUTPUT")
     if args.contact_sheet or args.frames:
         if not args.frames:
             raise CommandError("--contact-sheet needs --frames, e.g. --frames 1001-1010")
@@ -60,4 +59,5 @@ def register(sub) -> None:
     p.add_argument("--contact-sheet", action="store_true", help="lay the frames out as a contact sheet")
     p.add_argument("--columns", type=int, help="contact sheet columns (default: about square)")
     p.add_argument("--width", type=int, default=320, help="contact sheet thumbnail width in pixels")
+    p.add_argument("--overwrite", action="store_true", help="replace OUTPUT if it exists")
     p.set_defaults(func=run)

@@ -10,6 +10,10 @@
   limit C/M/Y, threshold C/M/Y, power.
 - The HLG display encoding -> half-domain LUTs around ``FixedFunctionTransform REC2100_SURROUND``.
 
+Each op type has one emitter in :data:`EMITTERS`; :func:`to_ocio` builds the transforms,
+:func:`write` writes the file through :mod:`aceskit.fileio`.  What a host ships as CTF is the
+host's choice (the Nuke plug-in lists its files from the host manifest).
+
 CTF (not CLF) is written because CLF cannot hold the RGC fixed function.  Requires
 PyOpenColorIO, imported on first use.
 """
@@ -53,12 +57,21 @@ def _lut1d(values: np.ndarray):
     return lut
 
 
-def _native(op: Curve, ocio):
-    """The OpenColorIO transform equal to a curve, or None."""
+def _has_native(op: Curve) -> bool:
     tr = op.transfer
-    if tr is None or getattr(tr, "native", None) is None or op.direction not in ("encode", "decode"):
+    return tr is not None and getattr(tr, "native", None) is not None and op.direction in ("encode", "decode")
+
+
+def lut_free(chain: Sequence) -> bool:
+    """True when every curve of ``chain`` has an OpenColorIO equivalent (its CTF holds no 64K-entry LUT)."""
+    return all(_has_native(op) for op in chain if isinstance(op, Curve))
+
+
+def _native_curve(op: Curve, ocio):
+    """The OpenColorIO transform equal to a curve, or None."""
+    if not _has_native(op):
         return None
-    kind, kwargs, forward = tr.native
+    kind, kwargs, forward = op.transfer.native
     kw = dict(kwargs)
     direction = ocio.TRANSFORM_DIR_FORWARD if op.direction == forward else ocio.TRANSFORM_DIR_INVERSE
     if kind in ("LogCameraTransform", "LogAffineTransform"):
@@ -113,27 +126,43 @@ def _hlg(op: PixelExpr, ocio) -> list:
     return ops
 
 
+def _matrix(op: Matrix, ocio) -> list:
+    m44 = np.eye(4)
+    m44[:3, :3] = op.m
+    return [ocio.MatrixTransform(m44.reshape(-1).tolist())]
+
+
+def _curve(op: Curve, ocio) -> list:
+    return [_native_curve(op, ocio) or _lut1d(_lut_values(op.fn))]
+
+
+def _gamut_compress(op: GamutCompress, ocio) -> list:
+    p = _check_rgc(op)
+    direction = ocio.TRANSFORM_DIR_INVERSE if op.inverse else ocio.TRANSFORM_DIR_FORWARD
+    return [ocio.FixedFunctionTransform(ocio.FIXED_FUNCTION_ACES_GAMUT_COMP_13,
+                                        [*p.limit, *p.threshold, p.power], direction)]
+
+
+def _pixel_expr(op: PixelExpr, ocio) -> list:
+    if op.transfer is not None and op.transfer.name == "HLG display":
+        return _hlg(op, ocio)
+    raise ValueError(f"PixelExpr {op.label!r} has no OpenColorIO equivalent")
+
+
+#: One emitter per op type: ``(op, PyOpenColorIO module) -> [transforms]``.
+EMITTERS: dict = {Matrix: _matrix, Curve: _curve, GamutCompress: _gamut_compress, PixelExpr: _pixel_expr}
+
+
 def to_ocio(chain: Sequence):
     """The chain as a ``PyOpenColorIO.GroupTransform``."""
     ocio = _ocio()
     group = ocio.GroupTransform()
     for op in chain:
-        if isinstance(op, Matrix):
-            m44 = np.eye(4)
-            m44[:3, :3] = op.m
-            group.appendTransform(ocio.MatrixTransform(m44.reshape(-1).tolist()))
-        elif isinstance(op, Curve):
-            group.appendTransform(_native(op, ocio) or _lut1d(_lut_values(op.fn)))
-        elif isinstance(op, GamutCompress):
-            p = _check_rgc(op)
-            direction = ocio.TRANSFORM_DIR_INVERSE if op.inverse else ocio.TRANSFORM_DIR_FORWARD
-            group.appendTransform(ocio.FixedFunctionTransform(
-                ocio.FIXED_FUNCTION_ACES_GAMUT_COMP_13, [*p.limit, *p.threshold, p.power], direction))
-        elif isinstance(op, PixelExpr) and op.transfer is not None and op.transfer.name == "HLG display":
-            for t in _hlg(op, ocio):
-                group.appendTransform(t)
-        else:
+        emit = EMITTERS.get(type(op))
+        if emit is None:
             raise ValueError(f"{type(op).__name__} {getattr(op, 'label', '')!r} has no OpenColorIO equivalent")
+        for t in emit(op, ocio):
+            group.appendTransform(t)
     return group
 
 

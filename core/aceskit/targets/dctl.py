@@ -1,5 +1,9 @@
 """DCTL backend: an op chain as DaVinci Resolve DCTL source.
 
+Three jobs, kept apart: pixel code from an op chain (:data:`EMITTERS`, one emitter per op type,
+and :class:`Program`), the list of what Resolve ships (:func:`shipped`, from the host manifest
+:mod:`aceskit.targets.manifest`), and writing it (:func:`write`, atomic, stale files pruned).
+
 Each op becomes one ``__DEVICE__`` function (identical functions are emitted
 once); its expression graph is compiled, operands first
 (:func:`aceskit.expr.toposort`), into straight-line float32 code with one
@@ -19,13 +23,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import NamedTuple, Optional, Sequence
+from pathlib import Path
+from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 
 import numpy as np
 
 from .. import expr as E
-from .. import rgc
+from .. import fileio, rgc
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
+from . import manifest
 
 SIGNATURE = ("__DEVICE__ float3 transform(int p_Width, int p_Height, int p_X, int p_Y, "
              "float p_R, float p_G, float p_B)")
@@ -33,10 +39,18 @@ SIGNATURE = ("__DEVICE__ float3 transform(int p_Width, int p_Height, int p_X, in
 _CALL = {"abs": "_fabs", "sqrt": "_sqrtf", "log": "_logf", "log2": "_log2f", "log10": "_log10f",
          "exp": "_expf", "exp2": "_exp2f", "exp10": "_exp10f", "floor": "_floorf",
          "pow": "_powf", "min": "_fminf", "max": "_fmaxf"}
-#: Working spaces offered by the RGC DCTLs, as (combo identifier, label, aceskit space).
-#: ACEScct first: it is Resolve's ACES default and the combo's default.
-WORKING_SPACES = (("WS_ACESCCT", "ACEScct", "ACEScct"), ("WS_ACESCG", "ACEScg", "ACEScg"),
-                  ("WS_ACES2065", "ACES2065", "ACES2065-1"))
+HOST = manifest.host("resolve")
+
+
+def _space_label(space: str) -> str:
+    """A combo label for a space (labels avoid hyphens: ACES2065-1 -> ACES2065)."""
+    return re.sub(r"-\d+$", "", space)
+
+
+#: The RGC working spaces of the manifest's Resolve entry, as (combo identifier, label, aceskit
+#: space); the first is the combo's default.
+WORKING_SPACES = tuple((f"WS_{re.sub(r'[^A-Z0-9]', '', _space_label(s).upper())}", _space_label(s), s)
+                       for s in HOST.rgc_spaces)
 _LABEL = re.compile(r"^[A-Za-z0-9 .+-]+$")
 
 
@@ -154,23 +168,35 @@ def _pixel_function(name: str, outputs: Sequence[E.Expr]) -> str:
     return f"__DEVICE__ float3 {name}(float3 c)\n{{\n{body}\n}}"
 
 
+def _matrix(op: Matrix, name: str) -> str:
+    rows = [" + ".join(f"{literal(op.m[i, j])} * c.{'xyz'[j]}" for j in range(3)) for i in range(3)]
+    body = ",\n                       ".join(rows)
+    return f"__DEVICE__ float3 {name}(float3 c)\n{{\n    return make_float3({body});\n}}"
+
+
+def _curve(op: Curve, name: str) -> str:
+    lines, (out,) = compile_exprs([op.fn], {"x": "x"})
+    body = "\n".join(lines + [f"    return {out};"])
+    return (f"__DEVICE__ float {name}_1(float x)\n{{\n{body}\n}}\n\n"
+            f"__DEVICE__ float3 {name}(float3 c)\n{{\n"
+            f"    return make_float3({name}_1(c.x), {name}_1(c.y), {name}_1(c.z));\n}}")
+
+
+#: Op type -> emitter of ``__DEVICE__ float3 name(float3 c)``: adding an op type is one entry.
+EMITTERS: Dict[type, Callable[..., str]] = {
+    Matrix: _matrix,
+    Curve: _curve,
+    GamutCompress: lambda op, name: _pixel_function(name, op.lower().outputs),
+    PixelExpr: lambda op, name: _pixel_function(name, op.outputs),
+}
+
+
 def op_function(op, name: str) -> str:
     """C source of ``__DEVICE__ float3 name(float3 c)`` applying one op."""
-    if isinstance(op, Matrix):
-        rows = [" + ".join(f"{literal(op.m[i, j])} * c.{'xyz'[j]}" for j in range(3)) for i in range(3)]
-        body = ",\n                       ".join(rows)
-        return f"__DEVICE__ float3 {name}(float3 c)\n{{\n    return make_float3({body});\n}}"
-    if isinstance(op, Curve):
-        lines, (out,) = compile_exprs([op.fn], {"x": "x"})
-        body = "\n".join(lines + [f"    return {out};"])
-        return (f"__DEVICE__ float {name}_1(float x)\n{{\n{body}\n}}\n\n"
-                f"__DEVICE__ float3 {name}(float3 c)\n{{\n"
-                f"    return make_float3({name}_1(c.x), {name}_1(c.y), {name}_1(c.z));\n}}")
-    if isinstance(op, GamutCompress):
-        return _pixel_function(name, op.lower().outputs)
-    if isinstance(op, PixelExpr):
-        return _pixel_function(name, op.outputs)
-    raise TypeError(f"the DCTL backend cannot compile {type(op).__name__}")
+    emit = EMITTERS.get(type(op))
+    if emit is None:
+        raise TypeError(f"the DCTL backend cannot compile {type(op).__name__}")
+    return emit(op, name)
 
 
 # -- whole programs -------------------------------------------------------------------
@@ -226,7 +252,7 @@ class Program:
 
 
 SPACE_COMBO = Combo("space", "Working Space", tuple((i, lab) for i, lab, _ in WORKING_SPACES))
-DIRECTION_COMBO = Combo("invert", "Direction", (("DIR_FORWARD", "Forward"), ("DIR_INVERSE", "Inverse")))
+DIRECTION_COMBO = Combo("invert", "Direction", tuple((f"DIR_{d.upper()}", d.capitalize()) for d in HOST.rgc_directions))
 INVERT_BOX = CheckBox("invert", "Invert", 0)
 
 
@@ -236,7 +262,8 @@ def ui_sliders() -> tuple:
 
 
 def _space_note() -> str:
-    return "Working Space must match the timeline: ACEScct (Resolve's ACES default), ACEScg or ACES2065-1."
+    first, *rest = HOST.rgc_spaces
+    return f"Working Space must match the timeline: {first} (the default), {', '.join(rest[:-1])} or {rest[-1]}."
 
 
 def reference() -> Program:
@@ -294,23 +321,38 @@ def file_stem(text: str) -> str:
     return re.sub(r"\s+", " ", stem).strip()
 
 
-def camera_spaces() -> list[str]:
-    from .. import spaces
-    return [n for n in spaces.names() if spaces.get(n).family == "Camera"]
+def conversion_path(src: str, dst: str) -> str:
+    """Where the conversion DCTL ``src`` -> ``dst`` ships, relative to the ``dctl`` folder."""
+    return f"CSC/{file_stem(f'aceskit {src} to {dst}')}.dctl"
 
 
-CONVERSION_TARGETS = ("ACEScct", "ACEScg")
+# -- what Resolve ships, and writing it ------------------------------------------------------------
 
-
-def generate() -> dict[str, str]:
-    """Every DCTL shipped for Resolve, keyed by path relative to the ``dctl`` folder."""
-    files = {"aceskit RGC Reference.dctl": reference().source(),
-             "aceskit Gamut Compress.dctl": parametric().source()}
-    for inverse in (False, True):
-        for _, _, space in WORKING_SPACES:
-            files["Baked/" + baked_name(inverse=inverse, space=space)] = baked(inverse=inverse, space=space).source()
-    for cam in camera_spaces():
-        for dst in CONVERSION_TARGETS:
-            files[f"CSC/{file_stem(f'aceskit {cam} to {dst}')}.dctl"] = conversion(cam, dst).source()
+def shipped() -> Dict[str, Program]:
+    """Every DCTL shipped for Resolve (the manifest's Resolve entry), keyed by path relative to
+    the ``dctl`` folder."""
+    files = {"aceskit RGC Reference.dctl": reference(), "aceskit Gamut Compress.dctl": parametric()}
+    for direction in HOST.rgc_directions:
+        for space in HOST.rgc_spaces:
+            inverse = direction == "inverse"
+            files["Baked/" + baked_name(inverse=inverse, space=space)] = baked(inverse=inverse, space=space)
+    for src, dst in HOST.conversion_pairs():
+        files[conversion_path(src, dst)] = conversion(src, dst)
     return files
 
+
+def write(out_dir) -> List[Path]:
+    """Write :func:`shipped` under ``out_dir`` atomically (unchanged files untouched) and remove
+    ``.dctl`` files no longer shipped; returns the removed files."""
+    out = Path(out_dir)
+    files = shipped()
+    for rel, program in files.items():
+        path = out / rel
+        text = program.source()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fileio.write_text(path, text)
+    stale = [p for p in out.rglob("*.dctl") if p.relative_to(out).as_posix() not in files]
+    for p in stale:
+        p.unlink()
+    return stale

@@ -1,5 +1,9 @@
 """Nuke backend: op chains as Expression and ColorMatrix nodes inside a ``.gizmo``.
 
+Three jobs, in this order below: pixel code (an op chain -> nodes, one emitter per op type in
+:data:`EMITTERS`), the gizmo text around it, and what the plug-in ships (from
+:mod:`aceskit.targets.manifest`), written by :func:`generate` through :mod:`aceskit.fileio`.
+
 Only nodes that exist in every Nuke edition are emitted (no BlinkScript):
 
 - :class:`~aceskit.ops.Matrix` -> ``ColorMatrix`` (``rgb' = M @ rgb``, rows are outputs).
@@ -11,11 +15,15 @@ Only nodes that exist in every Nuke edition are emitted (no BlinkScript):
 - Sub-expressions that depend only on user parameters (the RGC scale, its guards) become hidden
   knobs on the gizmo with a knob expression, so Nuke evaluates them once per frame in double
   precision instead of once per pixel in float32.
-- A choice between variants (working space, direction) is a ``Switch`` node driven by an
-  enumeration or boolean knob.
+- A choice between variants (working space, direction, RGC on/off) is a ``Switch`` node driven by
+  an enumeration or boolean knob, so every knob works inside the node graph without Python.
+
+NaN: an output channel whose input channel is NaN is NaN (``x!=x?x:...``), and ``min``/``max``
+are written as comparisons with the NaN behaviour of C ``fmin``/``fmax`` (the numpy reference's),
+so the result does not depend on what Nuke's own ``min``/``max`` do with NaN.
 
 The expression language is the one documented for Nuke's Expression node (C operators,
-``?:``, ``log``, ``log10``, ``pow``, ``exp``, ``sqrt``, ``abs``, ``floor``, ``min``, ``max``);
+``?:``, ``log``, ``log10``, ``pow``, ``exp``, ``sqrt``, ``abs``, ``floor``);
 ``log2`` is written ``log(x)*(1/ln 2)``, ``exp2``/``exp10`` as ``pow(2, x)``/``pow(10, x)``.
 
 ``python -m aceskit.targets.nuke --out DIR`` writes the plug-in's gizmos and CTF files.
@@ -35,13 +43,19 @@ import numpy as np
 from .. import expr as E, fileio
 from ..expr import Expr
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
+from . import manifest
+
+#: What the Nuke plug-in ships (RGC spaces and directions, conversion pairs, ACES versions).
+HOST = manifest.host("nuke")
 
 #: Nuke knob type numbers used in ``addUserKnob`` (nuke.KnobType / NDK knob table).
 KNOB_TYPES = {"tab": 20, "enum": 4, "bool": 6, "double": 7, "color": 18}
 VERSION_LINE = "version 13.2 v1"
 CHANNELS = ("rgba.red", "rgba.green", "rgba.blue")
 _CALL = {"abs": "abs", "sqrt": "sqrt", "log": "log", "log10": "log10", "exp": "exp", "floor": "floor",
-         "pow": "pow", "min": "min", "max": "max"}
+         "pow": "pow"}
+#: The pixel variables of an Expression node (values that may be NaN).
+PIXEL = ("r", "g", "b")
 
 
 # -- expression text -------------------------------------------------------------------------------
@@ -78,10 +92,22 @@ def _compensated(n: Expr, a: list) -> str:
     return f"(({number(hi)}-{a[xi]})+{number(lo)})"   # c - x
 
 
+def _fminmax(op: str, a: list, maybe_nan: list) -> str:
+    """``fmax``/``fmin`` as a comparison: a NaN operand gives the other one (C and numpy semantics),
+    whatever Nuke's own ``max``/``min`` do with NaN."""
+    cmp = ">" if op == "max" else "<"
+    (x, x_nan), (y, y_nan) = sorted(zip(a, maybe_nan), key=lambda t: (not t[1], -len(t[0])))
+    if not y_nan:                  # y is a number or a knob
+        return f"(({x}{cmp}{y})?{x}:{y})"
+    return f"((({y}!={y})||({x}{cmp}{y}))?{x}:{y})"   # y, the shorter text, is written three times
+
+
 def render(e: Expr, leaf: Callable[[Expr], Optional[str]]) -> str:
     """Nuke expression text for ``e``; ``leaf(node)`` may name a node (a variable, temp or knob)."""
     memo: dict[int, str] = {}
+    pixel: dict[int, bool] = {}
     for n in E.toposort([e]):
+        pixel[id(n)] = n.name in PIXEL if n.op == "var" else any(pixel[id(x)] for x in n.args)
         named = leaf(n)
         if named is not None:
             memo[id(n)] = named
@@ -93,6 +119,8 @@ def render(e: Expr, leaf: Callable[[Expr], Optional[str]]) -> str:
             raise ValueError(f"variable {n.name!r} has no Nuke binding")
         elif n.op in ("add", "sub") and any(x.is_const and _split(x.value)[1] for x in n.args):
             s = _compensated(n, a)
+        elif n.op in ("min", "max"):
+            s = _fminmax(n.op, a, [pixel[id(x)] for x in n.args])
         elif n.op == "log2":
             s = f"(log({a[0]})*{number(1.0 / math.log(2.0))})"
         elif n.op == "exp2":
@@ -248,20 +276,41 @@ def _safe(label: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "_", label).strip("_") or "node"
 
 
+def keep_nan(out: Expr, channel: str) -> Expr:
+    """``out``, except NaN where the input ``channel`` is NaN."""
+    x = E.var(channel)
+    return E.select(E.ne(x, x), x, out)
+
+
+def _matrix_nodes(op: Matrix, params: Params, name: str) -> list[Node]:
+    rows = " ".join("{" + " ".join(literal(v) for v in row) + "}" for row in op.m)
+    return [Node("ColorMatrix", [("matrix", "{" + rows + "}"), ("name", name)])]
+
+
+def _curve_nodes(op: Curve, params: Params, name: str) -> list[Node]:
+    outs = [keep_nan(E.substitute([op.fn], {"x": E.var(c)})[0], c) for c in PIXEL]
+    return [expression_node(outs, params, name)]
+
+
+def _pixel_nodes(op: PixelExpr, params: Params, name: str) -> list[Node]:
+    return [expression_node([keep_nan(o, c) for o, c in zip(op.outputs, PIXEL)], params, name)]
+
+
+def _rgc_nodes(op: GamutCompress, params: Params, name: str) -> list[Node]:
+    return _pixel_nodes(op.lower(), params, name)
+
+
+#: One emitter per op type: ``(op, params, node name) -> nodes``.
+EMITTERS: dict = {Matrix: _matrix_nodes, Curve: _curve_nodes, PixelExpr: _pixel_nodes, GamutCompress: _rgc_nodes}
+
+
 def op_nodes(op, params: Params, index: int) -> list[Node]:
     """The nodes for one op of a chain."""
-    name = f"{_safe(getattr(op, 'label', '') or type(op).__name__)}_{index}"
-    if isinstance(op, Matrix):
-        rows = " ".join("{" + " ".join(literal(v) for v in row) + "}" for row in op.m)
-        return [Node("ColorMatrix", [("matrix", "{" + rows + "}"), ("name", name)])]
-    if isinstance(op, GamutCompress):
-        op = op.lower()
-    if isinstance(op, Curve):
-        outs = [E.substitute([op.fn], {"x": E.var(c)})[0] for c in "rgb"]
-        return [expression_node(outs, params, name)]
-    if isinstance(op, PixelExpr):
-        return [expression_node(list(op.outputs), params, name)]
-    raise TypeError(f"the Nuke backend cannot compile {type(op).__name__}")
+    emit = EMITTERS.get(type(op))
+    if emit is None:
+        raise TypeError(f"the Nuke backend cannot compile {type(op).__name__}; it handles "
+                        f"{', '.join(t.__name__ for t in EMITTERS)}")
+    return emit(op, params, f"{_safe(getattr(op, 'label', '') or type(op).__name__)}_{index}")
 
 
 # -- writer ----------------------------------------------------------------------------------------
@@ -338,31 +387,48 @@ def _rgc_bindings() -> dict[str, str]:
     return b
 
 
-#: The per-node RGC override of the guide's clip model (the Python glue maps it to aceskit.policy
-#: and sets the node's ``disable`` knob; the pixels ignore it).
-OVERRIDES = ("follow project", "on", "off")
+#: The Root knob (Project Settings > aceskit) holding the project's RGC check-box.
+PROJECT_RGC_KNOB = "aceskit_rgc"
+#: The per-node RGC override of the guide's clip model: the ``rgc`` knob's items (manifest labels).
+OVERRIDES = tuple(label for _, label in manifest.OVERRIDE_LABELS)
 
 
-def _override_knob() -> Knob:
-    return Knob("enum", "rgc", "RGC", _word(OVERRIDES[0]), items=OVERRIDES,
-                tooltip="Follow the project's RGC setting (Project Settings > aceskit), or force it on or off.")
+def _override_knobs() -> list[Knob]:
+    """The ``rgc`` override and the hidden ``rgc_on`` that the graph's on/off Switch reads.
+
+    "Follow Project" reads the Root's check-box with Tcl ``numvalue``, whose default (1: on, as
+    the implementation guide asks) applies in a script without the aceskit project knobs.
+    """
+    index = {value: i for i, (value, _) in enumerate(manifest.OVERRIDE_LABELS)}
+    on = (f"rgc=={index['on']}||(rgc=={index['follow']}"
+          f"&&[numvalue root.{PROJECT_RGC_KNOB} 1])")
+    return [Knob("enum", "rgc", "RGC", _word(OVERRIDES[0]), items=OVERRIDES,
+                 tooltip="Follow the project's RGC setting (Project Settings > aceskit), or force it on or off."),
+            Knob("double", "rgc_on", value="{{" + _quote(on) + "}}", hidden=True)]
+
+
+def _with_override(graph: Graph) -> Switch:
+    """Input 0 passes the pixels through (RGC off), input 1 applies ``graph``."""
+    return Switch("parent.rgc_on", ((), graph))
 
 
 def _space_knob() -> Knob:
-    from .. import rgc
-    return Knob("enum", "working_space", "working space", rgc.SPACES[0], items=rgc.SPACES,
+    return Knob("enum", "working_space", "working space", _word(HOST.rgc_spaces[0]), items=HOST.rgc_spaces,
                 tooltip="The color space of the incoming pixels; the compression runs on ACEScg internally.")
+
+
+def _rgc_graph(params, direction: str) -> Switch:
+    from .. import rgc
+    return Switch("parent.working_space", tuple(
+        Switch(direction, tuple(rgc.chain(params, inverse=d == "inverse", space=s) for d in HOST.rgc_directions))
+        for s in HOST.rgc_spaces))
 
 
 def aces_rgc() -> str:
     """``ACES_RGC``: the fixed ACES 1.3 reference, forward or inverse, in a chosen working space."""
-    from .. import rgc
-    graph = Switch("parent.working_space", tuple(
-        Switch("parent.direction", tuple(rgc.chain(None, inverse=inv, space=s) for inv in (False, True)))
-        for s in rgc.SPACES))
-    knobs = [Knob("enum", "direction", "direction", "forward", items=("forward", "inverse")), _space_knob(),
-             _override_knob()]
-    return gizmo("ACES_RGC", knobs, graph, {},
+    knobs = [Knob("enum", "direction", "direction", HOST.rgc_directions[0], items=HOST.rgc_directions),
+             _space_knob(), *_override_knobs()]
+    return gizmo("ACES_RGC", knobs, _with_override(_rgc_graph(None, "parent.direction")), {},
                  "ACES 1.3 Reference Gamut Compression (fixed reference parameters). Generated by aceskit.")
 
 
@@ -384,60 +450,69 @@ def rgc_knobs() -> list[Knob]:
 def gamut_compress() -> str:
     """``GamutCompress``: the parametric RGC with the implementation guide's controls."""
     from .. import rgc
-    graph = Switch("parent.working_space", tuple(
-        Switch("parent.invert", tuple(rgc.chain(rgc.UI, inverse=inv, space=s) for inv in (False, True)))
-        for s in rgc.SPACES))
-    knobs = [*rgc_knobs(), Knob("bool", "invert", "invert", "false"), _space_knob(), _override_knob()]
-    return gizmo("GamutCompress", knobs, graph, _rgc_bindings(),
+    if HOST.rgc_directions != ("forward", "inverse"):
+        raise ValueError("GamutCompress's invert check-box needs the directions forward and inverse")
+    knobs = [*rgc_knobs(), Knob("bool", "invert", "invert", "false"), _space_knob(), *_override_knobs()]
+    return gizmo("GamutCompress", knobs, _with_override(_rgc_graph(rgc.UI, "parent.invert")), _rgc_bindings(),
                  "ACES Reference Gamut Compression with adjustable limits, thresholds and roll-off. "
                  "Generated by aceskit.")
 
 
-ACES_TARGETS = ("ACEScg", "ACES2065-1")
-DIRECTIONS = ("to ACES", "from ACES")
+def conversion_name(src: str, dst: str) -> str:
+    """The name of the ``src`` -> ``dst`` conversion (the stem of its CTF file)."""
+    return f"{_safe(src)}_to_{_safe(dst)}"
 
 
 def conversion_spaces() -> list[str]:
-    """Spaces that get a conversion gizmo: every camera space, ACEScct and ACEScc."""
-    from .. import spaces
-    return [n for n in spaces.names() if spaces.get(n).family == "Camera" or n in ("ACEScct", "ACEScc")]
+    """Spaces that get a conversion gizmo: every non-hub space of the manifest's conversion pairs."""
+    return list(dict.fromkeys(s for pair in HOST.conversion_pairs() for s in pair if s not in HOST.hubs))
 
 
-def conversion_name(space: str) -> str:
+def gizmo_name(space: str) -> str:
+    """The node class of ``space``'s conversion gizmo."""
     return "aceskit_" + _safe(space)
 
 
-def conversion(space: str) -> str:
-    """A gizmo converting ``space`` to ACEScg/ACES2065-1 (``direction`` to ACES) and back."""
+def _conversion_choices(space: str) -> dict[str, list[tuple[str, tuple]]]:
+    """Direction label -> [(hub, chain)] for ``space``, from the manifest's pairs."""
     from ..convert import plan
-    graph = Switch("parent.direction", (
-        Switch("parent.aces", tuple(plan(space, a) for a in ACES_TARGETS)),
-        Switch("parent.aces", tuple(plan(a, space) for a in ACES_TARGETS))))
-    knobs = [Knob("enum", "direction", "direction", _word(DIRECTIONS[0]), items=DIRECTIONS),
-             Knob("enum", "aces", "ACES space", ACES_TARGETS[0], items=ACES_TARGETS)]
-    return gizmo(conversion_name(space), knobs, graph, {},
-                 f"{space} to or from ACES. Generated by aceskit.")
+    pairs = set(HOST.conversion_pairs())
+    out: dict[str, list[tuple[str, tuple]]] = {}
+    for direction in HOST.conversion_directions:
+        for hub in HOST.hubs:
+            src, dst = (space, hub) if direction == manifest.TO_ACES else (hub, space)
+            if (src, dst) in pairs:
+                out.setdefault(direction, []).append((hub, plan(src, dst)))
+    return out
 
 
-def _native(chain) -> bool:
-    """True when every curve has an OpenColorIO equivalent (so its CTF holds no 64K-entry LUT)."""
-    return all(getattr(op.transfer, "native", None) is not None for op in chain if isinstance(op, Curve))
+def conversion(space: str) -> str:
+    """A gizmo converting ``space`` to the ACES hubs (``direction`` to ACES) and back."""
+    choices = _conversion_choices(space)
+    hubs = [hub for hub, _ in next(iter(choices.values()))]
+    if any([hub for hub, _ in c] != hubs for c in choices.values()):
+        raise ValueError(f"{space}: the Nuke gizmo needs the same ACES spaces in every direction")
+    graph = Switch("parent.direction", tuple(Switch("parent.aces", tuple(ch for _, ch in c))
+                                             for c in choices.values()))
+    knobs = [Knob("enum", "direction", "direction", _word(next(iter(choices))), items=tuple(choices)),
+             Knob("enum", "aces", "ACES space", _word(hubs[0]), items=tuple(hubs))]
+    return gizmo(gizmo_name(space), knobs, graph, {}, f"{space} to or from ACES. Generated by aceskit.")
 
 
 def ctf_files() -> dict[str, tuple]:
-    """The OCIOFileTransform route: file name -> op chain (reference RGC, and the camera conversions
-    whose curves OpenColorIO has natively; the others would be half-domain LUTs of about 2 MB)."""
+    """The OCIOFileTransform route: file name -> op chain (reference RGC, and the manifest's
+    conversions whose curves OpenColorIO has natively; the others would be half-domain LUTs of about 2 MB)."""
     from .. import rgc
     from ..convert import plan
+    from . import ctf
     out: dict[str, tuple] = {}
-    for s in rgc.SPACES:
-        for inv in (False, True):
-            out[f"ACES_RGC_{_safe(s)}_{'inverse' if inv else 'forward'}.ctf"] = rgc.chain(None, inverse=inv, space=s)
-    for s in conversion_spaces():
-        for a in ACES_TARGETS:
-            if _native(plan(s, a)):
-                out[f"{_safe(s)}_to_{_safe(a)}.ctf"] = plan(s, a)
-                out[f"{_safe(a)}_to_{_safe(s)}.ctf"] = plan(a, s)
+    for s in HOST.rgc_spaces:
+        for d in HOST.rgc_directions:
+            out[f"ACES_RGC_{_safe(s)}_{d}.ctf"] = rgc.chain(None, inverse=d == "inverse", space=s)
+    for src, dst in HOST.conversion_pairs():
+        chain = plan(src, dst)
+        if ctf.lut_free(chain):
+            out[conversion_name(src, dst) + ".ctf"] = chain
     return out
 
 
@@ -445,9 +520,11 @@ def gizmos() -> dict[str, str]:
     """File name -> text of every gizmo the plug-in ships."""
     out = {"ACES_RGC.gizmo": aces_rgc(), "GamutCompress.gizmo": gamut_compress()}
     for s in conversion_spaces():
-        out[conversion_name(s) + ".gizmo"] = conversion(s)
+        out[gizmo_name(s) + ".gizmo"] = conversion(s)
     return out
 
+
+# -- files ------------------------------------------------------------------------------------------
 
 def _prune(folder: Path, suffix: str, keep) -> None:
     for stale in folder.glob("*" + suffix):

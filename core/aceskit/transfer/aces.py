@@ -34,6 +34,8 @@ ACESCCT_X_BRK = 0.0078125
 ACESCCT_Y_BRK = 0.155251141552511
 ACESCCT_A = 10.5402377416545
 ACESCCT_B = 0.0729055341958355
+#: The code value of the break point computed from its definition, (log2(2^-7) + 9.72) / 17.52.
+ACESCCT_CENTRE = (9.72 - 7.0) / 17.52
 
 
 @lru_cache(maxsize=None)
@@ -44,7 +46,11 @@ def acescct() -> Transfer:
                         (E.log2(E.maximum(x, ACESCCT_X_BRK)) + 9.72) / 17.52)
 
     def decode(v):
-        return E.select(v > ACESCCT_Y_BRK, E.exp2(v * 17.52 - 9.72), (v - ACESCCT_B) / ACESCCT_A)
+        # 2^(17.52 v - 9.72) = 2^-7 · 2^(17.52 (v - v_brk)) with v_brk = 2.72 / 17.52 exactly: the
+        # argument is centred on the break point, so float32 hosts keep its precision there, and
+        # the scaling by 2^-7 is exact.
+        lin = E.exp2((v - ACESCCT_CENTRE) * 17.52) * ACESCCT_X_BRK
+        return E.select(v > ACESCCT_Y_BRK, lin, (v - ACESCCT_B) / ACESCCT_A)
 
     return Transfer("ACEScct", encode, decode, source="AMPAS S-2016-001 §4.4–4.5",
                     native=camera_native(base=2.0, log_slope=1.0 / 17.52, log_offset=9.72 / 17.52,

@@ -5,7 +5,8 @@ kept in the clip's third-party metadata (``aceskit.rgc``: ``on``/``off``/``follo
 visible by a baked RGC DCTL on the clip's ``aceskit RGC`` node (or node 1 while it holds no other
 LUT): the forward DCTL when the clip wants the RGC and the project has it off, the inverse when
 the project has it on and the clip wants it off (Resolve applies its RGC before the node graph),
-the node disabled otherwise.  Exports read the same state back (:func:`policy_project`).
+the node disabled otherwise.  Exports read the same state back (:func:`project_state`).  Every
+setting written is read back (resolve_settings).
 """
 
 from __future__ import annotations
@@ -14,22 +15,17 @@ import os
 import re
 import sys
 from pathlib import Path, PurePath
-from typing import Optional
+from typing import List, Optional, Sequence, Tuple
 
-from aceskit import policy, rgc
+from aceskit import fileio, policy, rgc
 from aceskit.targets import dctl
+from resolve_settings import GAMUT_COMPRESS, ResolveError, Settings, aces_version, apply, read_values, restore
 
-#: Project/timeline setting keys and values (Resolve scripting README, "Looking up project settings").
+#: Project/timeline setting keys (Resolve scripting README, "Looking up project settings").
 COLOR_SCIENCE = "colorScienceMode"
 ACES_MODES = ("acescc", "acescct")
-GAMUT_COMPRESS = "colorAcesGamutCompressType"
-GAMUT_COMPRESS_OFF = "None"
-#: The "on" value as public settings models spell it; unverified on a live Resolve.
-GAMUT_COMPRESS_ON = "ACES reference gamut compress"
 NODE_LUT_SPACE = "colorAcesNodeLUTProcessingSpace"
 OUTPUT_TRANSFORM = "colorAcesODT"
-#: Candidate keys of the ACES version: the README documents none, settings dumps show these.
-ACES_VERSION_KEYS = ("colorAcesVersion", "acesVersion")
 METADATA_KEY = "aceskit.rgc"
 NODE_LABEL = "aceskit RGC"
 LUT_SUBDIR = "aceskit"
@@ -37,15 +33,20 @@ LUT_SUBDIR = "aceskit"
 
 # -- install locations ----------------------------------------------------------------------
 
-def lut_root(platform: str = sys.platform, env=os.environ) -> PurePath:
-    """Resolve's master LUT folder, where DCTLs are found (Resolve DaVinciCTL README)."""
+def lut_roots(platform: str = sys.platform, env=os.environ) -> List[PurePath]:
+    """Resolve's master LUT folders, where DCTLs are found, in order of preference.
+
+    Linux has two: ``/opt/resolve/LUT`` (the Linux installer's layout, Resolve manual "Adding
+    Lookup Tables") and ``/home/resolve/LUT`` (the manual's "Using LUTs" chapter; systems whose
+    Resolve lives in ``/home/resolve``).
+    """
     if platform == "darwin":
-        return Path("/Library/Application Support/Blackmagic Design/DaVinci Resolve/LUT")
+        return [Path("/Library/Application Support/Blackmagic Design/DaVinci Resolve/LUT")]
     if platform.startswith("win"):
         from pathlib import PureWindowsPath
         base = env.get("PROGRAMDATA", r"C:\ProgramData")
-        return PureWindowsPath(base, "Blackmagic Design", "DaVinci Resolve", "Support", "LUT")
-    return Path("/opt/resolve/LUT")
+        return [PureWindowsPath(base, "Blackmagic Design", "DaVinci Resolve", "Support", "LUT")]
+    return [Path("/opt/resolve/LUT"), Path("/home/resolve/LUT")]
 
 
 def scripts_root(platform: str = sys.platform, env=os.environ, home: Optional[Path] = None) -> PurePath:
@@ -60,11 +61,20 @@ def scripts_root(platform: str = sys.platform, env=os.environ, home: Optional[Pa
     return home / ".local/share/DaVinciResolve/Fusion/Scripts"
 
 
+def installed_lut_dirs() -> List[Path]:
+    """The LUT folders the installer recorded (``ACESKIT_RESOLVE_LUT_ROOT``), else the existing defaults."""
+    recorded = [Path(p) for p in os.environ.get("ACESKIT_RESOLVE_LUT_ROOT", "").split(os.pathsep) if p]
+    return recorded or [Path(p) for p in lut_roots() if Path(p).is_dir()] or [Path(lut_roots()[0])]
+
+
+def lut_dirs(lut_dir=None) -> List[Path]:
+    """``lut_dir`` (a folder or a list of folders) as a list; None: :func:`installed_lut_dirs`."""
+    if lut_dir is None:
+        return installed_lut_dirs()
+    return [Path(lut_dir)] if isinstance(lut_dir, (str, os.PathLike)) else [Path(p) for p in lut_dir]
+
+
 # -- reading Resolve's state ------------------------------------------------------------------
-
-class ResolveError(Exception):
-    """A one-sentence problem to show the user."""
-
 
 def current(resolve):
     """(project, timeline); raises ResolveError when no project or timeline is open."""
@@ -77,22 +87,16 @@ def current(resolve):
     return project, timeline
 
 
-def aces_version(project) -> tuple[Optional[str], Optional[str]]:
-    """(setting key, value) of the ACES version, or (None, None) when the API does not expose it."""
-    settings = project.GetSetting() or {}
-    for key in ACES_VERSION_KEYS:
-        if key in settings:
-            return key, settings[key]
-    return None, None
+def resolve_major(resolve) -> int:
+    version = resolve.GetVersion() or [0]
+    return int(version[0])
 
 
-def version_number(value: Optional[str]) -> str:
-    m = re.search(r"(\d+)\.(\d+)", value or "")
-    return f"{m[1]}.{m[2]}" if m else "1.3"
-
-
-def project_rgc_on(project) -> bool:
-    return project.GetSetting(GAMUT_COMPRESS) not in ("", None, GAMUT_COMPRESS_OFF)
+def project_state(resolve, project, settings: Settings, clips: Optional[dict] = None) -> Tuple[policy.Project, str]:
+    """The aceskit policy state of a Resolve project and where its ACES version came from."""
+    values = read_values(project, settings)
+    version, source = aces_version(values, resolve_major(resolve), settings, project.GetName())
+    return policy.Project(version, settings.rgc_on(values.get(GAMUT_COMPRESS)), clips or {}), source
 
 
 def node_lut_space(project) -> str:
@@ -126,12 +130,9 @@ def video_items(timeline) -> list:
     return items
 
 
-def policy_project(project, timeline) -> policy.Project:
-    """The aceskit policy state of a Resolve project: ACES version, project RGC, clip overrides."""
-    _, version = aces_version(project)
+def clip_overrides(timeline) -> dict:
     clips = {clip_name(i): clip_override(i) for i in video_items(timeline)}
-    return policy.Project(version_number(version), project_rgc_on(project),
-                          {k: v for k, v in clips.items() if v != "follow"})
+    return {k: v for k, v in clips.items() if v != "follow"}
 
 
 # -- the clip node -------------------------------------------------------------------------------
@@ -152,22 +153,23 @@ def rgc_node(graph) -> int:
                        f"add a serial node labelled {NODE_LABEL!r} first in the graph")
 
 
-def ensure_baked(lut_dir: Path, params: rgc.RGCParams, inverse: bool, space: str) -> str:
-    """The LUT-relative path of a baked RGC DCTL, (re)written atomically if missing or different."""
+def ensure_baked(lut_dirs: Sequence[Path], params: rgc.RGCParams, inverse: bool, space: str) -> str:
+    """The LUT-relative path of a baked RGC DCTL, (re)written atomically into each LUT folder if
+    missing or different."""
     name = dctl.baked_name(params, inverse=inverse, space=space)
-    path = Path(lut_dir) / LUT_SUBDIR / "Baked" / name
+    rel = f"{LUT_SUBDIR}/Baked/{name}"
     text = dctl.baked(params, inverse=inverse, space=space).source()
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    return f"{LUT_SUBDIR}/Baked/{name}"
+    for root in lut_dirs:
+        path = Path(root) / rel
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fileio.write_text(path, text)
+    return rel
 
 
-def sync_clip(project, item, lut_dir: Path, params: rgc.RGCParams = rgc.REFERENCE) -> str:
+def sync_clip(state: policy.Project, project, item, lut_dirs: Sequence[Path],
+              params: rgc.RGCParams = rgc.REFERENCE) -> str:
     """Make a clip's node match its override; returns what it did ("forward", "inverse" or "none")."""
-    state = policy.Project(version_number(aces_version(project)[1]), project_rgc_on(project))
     want, have = policy.clip_rgc(state, clip_override(item)), bool(state.rgc)
     graph = item.GetNodeGraph(1)
     node = rgc_node(graph)
@@ -176,29 +178,38 @@ def sync_clip(project, item, lut_dir: Path, params: rgc.RGCParams = rgc.REFERENC
             graph.SetNodeEnabled(node, False)
         return "none"
     inverse = have and not want
-    rel = ensure_baked(lut_dir, params, inverse, node_lut_space(project))
+    rel = ensure_baked(lut_dirs, params, inverse, node_lut_space(project))
     project.RefreshLUTList()
-    if not graph.SetLUT(node, rel):
+    if not graph.SetLUT(node, rel) or not (graph.GetLUT(node) or "").replace("\\", "/").endswith(rel):
         raise ResolveError(f"Resolve refused the LUT {rel!r} on node {node} of {item.GetName()!r}")
     graph.SetNodeEnabled(node, True)
     return "inverse" if inverse else "forward"
 
 
-def installed_lut_dir() -> Path:
-    """The LUT folder the installer recorded (``ACESKIT_RESOLVE_LUT_ROOT``), else the per-OS default."""
-    return Path(os.environ.get("ACESKIT_RESOLVE_LUT_ROOT") or lut_root())
+def override_items(timeline) -> list:
+    """The timeline clips whose override is not ``follow``."""
+    return [i for i in video_items(timeline) if clip_override(i) != "follow"]
 
 
 def connect():
-    """The Resolve object outside Resolve's own console (Studio; Resolve must be running)."""
-    import DaVinciResolveScript as dvr
-    return dvr.scriptapp("Resolve")
-
-
-def run(main, resolve) -> int:
-    """Run a script's ``main`` and print a ResolveError as one line instead of a traceback."""
+    """The Resolve object outside Resolve's own console; a ResolveError when there is none."""
     try:
-        return main(resolve)
+        import DaVinciResolveScript as dvr
+    except ImportError:
+        raise ResolveError("cannot import DaVinciResolveScript: run the script from Workspace > Scripts, or set "
+                           "RESOLVE_SCRIPT_API, RESOLVE_SCRIPT_LIB and PYTHONPATH as Resolve's scripting README "
+                           "says") from None
+    resolve = dvr.scriptapp("Resolve")
+    if resolve is None:
+        raise ResolveError("no running Resolve answered: start Resolve, and for scripts run outside it use "
+                           "Resolve Studio with Preferences > System > General > External scripting using = Local")
+    return resolve
+
+
+def run(main, resolve=None) -> int:
+    """Run a script's ``main`` (connecting when ``resolve`` is None); a ResolveError is one printed line."""
+    try:
+        return main(resolve or connect())
     except (ResolveError, ValueError, OSError) as e:
         print(f"aceskit: {e}")
         return 1
@@ -222,20 +233,20 @@ def apply_override(resolve, override: str, lut_dir=None, params: rgc.RGCParams =
     """Record ``override`` (on/off/follow) on the selected clips and update their RGC node."""
     override = policy.clip_override(override).value
     project, timeline = current(resolve)
-    lut = Path(lut_dir) if lut_dir else installed_lut_dir()
+    state, source = project_state(resolve, project, Settings.load())
     for item in selected_items(project, timeline):
         mpi = item.GetMediaPoolItem()
-        if not mpi or not mpi.SetThirdPartyMetadata(METADATA_KEY, override):
+        if not mpi or not mpi.SetThirdPartyMetadata(METADATA_KEY, override) \
+                or mpi.GetThirdPartyMetadata(METADATA_KEY) != override:
             raise ResolveError(f"could not record the RGC override on {item.GetName()!r}")
-        done = sync_clip(project, item, lut, params)
-        print(f"aceskit: {clip_name(item)}: RGC {override} (node DCTL: {done})")
+        done = sync_clip(state, project, item, lut_dirs(lut_dir), params)
+        print(f"aceskit: {clip_name(item)}: RGC {override} (node DCTL: {done}); ACES {state.aces_version} "
+              f"from {source}")
     return 0
 
 
 # -- exports ---------------------------------------------------------------------------------------
 
-#: ACES output transform giving ACES2065-1 frames for a VFX pull (unverified value name).
-ODT_AP0 = "ACES2065-1"
 #: EXR codecs in order of preference for a VFX pull (lossless half float first).
 EXR_CODECS = ("RGBHalfPIZ", "RGBHalfZIP", "RGBHalf", "RGBFloatPIZ", "RGBFloatZIP", "RGBFloat")
 
@@ -265,70 +276,77 @@ def file_name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._ ()-]+", "_", text).strip() or "clip"
 
 
-def write_amfs(state: policy.Project, items, template: str, folder: Path, working_space: str) -> list[Path]:
-    """One AMF per clip with the RGC ``applied`` flag of ``template`` (aceskit.policy)."""
+def write_amfs(state: policy.Project, version_source: str, items, template: str, folder: Path,
+               working_space: str) -> List[Path]:
+    """One AMF per clip with the RGC ``applied`` flag of ``template`` (aceskit.policy); its
+    description names where the ACES version came from."""
     from aceskit import amf
     written = []
     for item in items:
         name = clip_name(item)
         applied = policy.amf_applied(state, state.clip_override(name), template)
         doc = amf.for_frames(name, input_space(item), working_space, applied, aces_version=state.aces_version)
+        note = doc.root.find(f"{{{amf.NS_V2}}}amfInfo/{{{amf.NS_V2}}}description")
+        note.text = f"{note.text}; ACES {state.aces_version} from {version_source}"
         written.append(Path(doc.write(folder / f"{file_name(name)}.amf")))
     return written
 
 
 def queue_job(project, folder: Path, individual_clips: bool) -> str:
+    """Add a render job into ``folder``, verified in the render queue (some builds return None
+    from the setters even on success, so only an explicit False counts as a refusal)."""
     settings = {"SelectAllFrames": True, "TargetDir": str(folder), "ExportVideo": True, "ExportAudio": False}
-    if not project.SetRenderSettings(settings):
+    if project.SetRenderSettings(settings) is False:
         raise ResolveError(f"Resolve refused the render settings for {folder}")
     project.SetCurrentRenderMode(0 if individual_clips else 1)
     job = project.AddRenderJob()
-    if not job:
-        raise ResolveError(f"Resolve did not add a render job for {folder}")
+    queued = {j.get("JobId"): j for j in project.GetRenderJobList() or []}
+    if not job or queued.get(job, {}).get("TargetDir") != str(folder):
+        raise ResolveError(f"Resolve did not queue a render job for {folder}")
     return job
 
 
-def vfx_pull(project, timeline, folder: Path, wait: float = 0.5) -> str:
-    """Render the pull now with the RGC off everywhere and an ACES2065-1 output, then restore."""
+def vfx_pull(state: policy.Project, project, timeline, folder: Path, settings: Settings,
+             wait: float = 0.5) -> Tuple[str, List[str]]:
+    """Render the pull now with the RGC off everywhere and no ACES output transform (ACES2065-1 frames),
+    every setting verified by read-back; then restore the settings and the nodes of ``state``.
+    Returns the job and any restore problems."""
     import time
     saved = {k: project.GetSetting(k) for k in (GAMUT_COMPRESS, OUTPUT_TRANSFORM)}
     saved_format, saved_mode = project.GetCurrentRenderFormatAndCodec(), project.GetCurrentRenderMode()
     nodes = []
     for item in video_items(timeline):
         graph = item.GetNodeGraph(1)
+        after = policy.clip_rgc(state, clip_override(item)) != bool(state.rgc)
         for i in range(1, int(graph.GetNumNodes()) + 1):
             if _is_ours(graph.GetLUT(i)):
-                nodes.append((graph, i))
+                nodes.append((graph, i, after))
+    problems: List[str] = []
     try:
-        for key, value in ((GAMUT_COMPRESS, GAMUT_COMPRESS_OFF), (OUTPUT_TRANSFORM, ODT_AP0)):
-            if not project.SetSetting(key, value):
-                raise ResolveError(f"Resolve refused {key} = {value!r} for the VFX pull")
-        for graph, i in nodes:
+        apply(project, settings, GAMUT_COMPRESS, "off")
+        apply(project, settings, OUTPUT_TRANSFORM, "ap0")
+        for graph, i, _ in nodes:
             graph.SetNodeEnabled(i, False)
-        if not project.SetCurrentRenderFormatAndCodec("exr", exr_codec(project)):
-            raise ResolveError("Resolve refused the EXR render format")
+        codec = exr_codec(project)
+        project.SetCurrentRenderFormatAndCodec("exr", codec)
+        if project.GetCurrentRenderFormatAndCodec() != {"format": "exr", "codec": codec}:
+            raise ResolveError(f"Resolve did not take the EXR render format ({codec})")
         job = queue_job(project, folder, individual_clips=True)
-        if not project.StartRendering([job]):
+        if project.StartRendering([job]) is False:
             raise ResolveError("Resolve did not start the VFX pull render")
         while project.IsRenderingInProgress():
             time.sleep(wait)
-        return job
+        status = (project.GetRenderJobStatus(job) or {}).get("JobStatus")
+        if status != "Complete":
+            raise ResolveError(f"the VFX pull render job {job} ended with status {status!r}")
+        return job, problems
     finally:
         for key, value in saved.items():
-            project.SetSetting(key, value)
+            problem = restore(project, key, value)
+            if problem:
+                problems.append(problem)
         if saved_format:
             project.SetCurrentRenderFormatAndCodec(saved_format["format"], saved_format["codec"])
         project.SetCurrentRenderMode(saved_mode)
-        for item in video_items(timeline):
-            sync_clip_quiet(project, item)
-
-
-def sync_clip_quiet(project, item) -> None:
-    """Restore a clip's node after a pull (enabled exactly when its override needs the DCTL)."""
-    if clip_override(item) == "follow":
-        return
-    state = policy.Project(version_number(aces_version(project)[1]), project_rgc_on(project))
-    graph = item.GetNodeGraph(1)
-    node = rgc_node(graph)
-    if _is_ours(graph.GetLUT(node)):
-        graph.SetNodeEnabled(node, policy.clip_rgc(state, clip_override(item)) != bool(state.rgc))
+        for graph, i, after in nodes:
+            graph.SetNodeEnabled(i, after)

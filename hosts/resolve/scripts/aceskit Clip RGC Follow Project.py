@@ -5,7 +5,6 @@ clip's ``aceskit RGC`` node (see aceskit_resolve).  Selection: the Media Pool se
 timeline clips, else the clip under the playhead.
 """
 
-
 import aceskit_resolve as ar
 
 
@@ -14,4 +13,4 @@ def main(resolve, lut_dir=None) -> int:
 
 
 if __name__ == "__main__":
-    ar.run(main, globals().get("resolve") or ar.connect())
+    ar.run(main, globals().get("resolve"))

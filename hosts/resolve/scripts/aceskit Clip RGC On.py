@@ -13,4 +13,4 @@ def main(resolve, lut_dir=None) -> int:
 
 
 if __name__ == "__main__":
-    ar.run(main, globals().get("resolve") or ar.connect())
+    ar.run(main, globals().get("resolve"))

@@ -1,42 +1,41 @@
-"""Workspace > Scripts > aceskit > Project RGC: ACES color science, ACES >= 1.3, the RGC on.
+"""Workspace > Scripts > aceskit > Project RGC: ACES color science and Resolve's RGC on.
 
-Sets ``colorScienceMode`` to ``acescct`` (an ACEScc project stays ACEScc), raises the ACES
-version to 1.3 where the API exposes it, turns Resolve's own gamut compression on (the guide's
-project-level default) and re-syncs the RGC node of every clip that has an override.
+Sets ``colorScienceMode`` to ACEScct (an ACEScc project stays ACEScc), turns Resolve's own gamut
+compression on (the guide's project-level default) and re-syncs the RGC node of every clip that
+has an override.  Every setting is read back; a value Resolve does not take ends with the control
+to set by hand (see resolve_settings).  The report names the ACES version and where it came from.
 """
 
-import re
-
-from pathlib import Path
 
 import aceskit_resolve as ar
+import resolve_settings as rs
 from aceskit import policy
 
 
 def main(resolve, enable: bool = True, lut_dir=None) -> int:
     project, timeline = ar.current(resolve)
+    settings = rs.Settings.load()
+    items = ar.override_items(timeline)
+    try:            # the version does not change with the RGC; read it while the settings may tell
+        before = ar.project_state(resolve, project, settings)
+    except ar.ResolveError:
+        before = None
     if project.GetSetting(ar.COLOR_SCIENCE) not in ar.ACES_MODES:
-        if not project.SetSetting(ar.COLOR_SCIENCE, "acescct"):
-            raise ar.ResolveError(f"Resolve refused {ar.COLOR_SCIENCE} = 'acescct'")
-    key, version = ar.aces_version(project)
-    if key is None:
-        print("aceskit: the scripting API does not expose the ACES version; "
-              "check Project Settings > Color Management shows ACES 1.3 or later")
-    elif not policy.Project(ar.version_number(version), False).rgc_available:
-        raised = re.sub(r"\d+\.\d+", "1.3", version)
-        if not project.SetSetting(key, raised):
-            raise ar.ResolveError(f"Resolve refused {key} = {raised!r}; set ACES 1.3 in Project Settings")
-        version = raised
-    policy.Project(ar.version_number(version), bool(enable))      # validates the combination
-    value = ar.GAMUT_COMPRESS_ON if enable else ar.GAMUT_COMPRESS_OFF
-    if not project.SetSetting(ar.GAMUT_COMPRESS, value):
-        raise ar.ResolveError(f"Resolve refused {ar.GAMUT_COMPRESS} = {value!r}; set ACES Gamut Compress "
-                              "in Project Settings > Color Management")
-    lut = Path(lut_dir) if lut_dir else ar.installed_lut_dir()
-    synced = [ar.sync_clip(project, i, lut) for i in ar.video_items(timeline) if ar.clip_override(i) != "follow"]
-    print(f"aceskit: project RGC {'on' if enable else 'off'}; {len(synced)} clip override(s) re-synced")
+        rs.apply(project, settings, ar.COLOR_SCIENCE, "aces")
+    try:
+        value = rs.apply(project, settings, rs.GAMUT_COMPRESS, "on" if enable else "off")
+    except ar.ResolveError as e:
+        raise ar.ResolveError(f"{e} (Resolve offers the RGC from ACES 1.3: check Project Settings > "
+                              "Color Management > ACES version)" if enable else str(e)) from None
+    report = f"aceskit: project RGC {'on' if enable else 'off'} ({rs.GAMUT_COMPRESS} reads {value!r})"
+    if items or before:
+        version, source = before or ar.project_state(resolve, project, settings)
+        state = policy.Project(version.aces_version, settings.rgc_on(value))
+        synced = [ar.sync_clip(state, project, i, ar.lut_dirs(lut_dir)) for i in items]
+        report += f"; {len(synced)} clip override(s) re-synced; ACES {state.aces_version} from {source}"
+    print(report)
     return 0
 
 
 if __name__ == "__main__":
-    ar.run(main, globals().get("resolve") or ar.connect())
+    ar.run(main, globals().get("resolve"))

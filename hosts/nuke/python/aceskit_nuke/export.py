@@ -3,8 +3,11 @@
 ``setup_write`` adds an ``aceskit`` tab to a Write: the export mode (an ``aceskit.policy``
 mode or template) and an "Export AMF" button.  It also fills the Write's ``beforeRender`` /
 ``afterRender`` knobs, which Nuke saves with the script and runs in render-only sessions too:
-before rendering, every upstream RGC gizmo is enabled exactly when the export bakes it, and
-afterwards its previous state comes back.
+before rendering, every upstream RGC gizmo's ``rgc`` override is set to On exactly when the
+export bakes it (Off otherwise), and afterwards its previous value comes back.
+
+AMF validation needs ``xmlschema``, which Nuke's Python usually lacks; without it the AMF is
+written unvalidated and one line says so.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ AMF_KNOB = "aceskit_amf"
 DEFAULT_TEMPLATE = "VFX pull (EXR)"
 BEFORE = "import aceskit_nuke.export; aceskit_nuke.export.before_render()"
 AFTER = "import aceskit_nuke.export; aceskit_nuke.export.after_render()"
-_saved: dict[str, list[tuple[nuke.Node, bool]]] = {}
+_saved: dict[str, list[tuple[nuke.Node, str]]] = {}
 
 
 def modes() -> tuple[str, ...]:
@@ -80,19 +83,19 @@ def bake_plan(write: nuke.Node) -> list[tuple[nuke.Node, bool]]:
 
 
 def before_render(write: Optional[nuke.Node] = None) -> None:
-    """beforeRender: enable each upstream RGC gizmo exactly when this export bakes it."""
+    """beforeRender: turn each upstream RGC gizmo on exactly when this export bakes it."""
     write = write if write is not None else nuke.thisNode()
     plan = bake_plan(write)
-    _saved[write.name()] = [(n, bool(n["disable"].value())) for n, _ in plan]
+    _saved[write.name()] = [(n, str(n[project.OVERRIDE_KNOB].value())) for n, _ in plan]
     for n, baked in plan:
-        n["disable"].setValue(not baked)
+        project.set_override(n, "on" if baked else "off")
 
 
 def after_render(write: Optional[nuke.Node] = None) -> None:
-    """afterRender: restore the gizmos' previous state."""
+    """afterRender: restore the gizmos' previous overrides."""
     write = write if write is not None else nuke.thisNode()
-    for n, disabled in _saved.pop(write.name(), []):
-        n["disable"].setValue(disabled)
+    for n, value in _saved.pop(write.name(), []):
+        n[project.OVERRIDE_KNOB].setValue(value)
 
 
 def applied_flag(write: nuke.Node) -> Optional[bool]:
@@ -118,11 +121,12 @@ def _known(name: str) -> Optional[str]:
 
 def input_space(write: nuke.Node) -> str:
     """The source space: an upstream aceskit conversion gizmo (to ACES), else the Read's colorspace."""
-    from aceskit.targets.nuke import conversion_name, conversion_spaces
-    by_class = {conversion_name(s): s for s in conversion_spaces()}
+    from aceskit.targets.nuke import conversion_spaces, gizmo_name
+    from aceskit.targets.manifest import TO_ACES
+    by_class = {gizmo_name(s): s for s in conversion_spaces()}
     for n in upstream(write):
         cls = n.Class()
-        if cls in by_class and str(n["direction"].value()) == "to ACES":
+        if cls in by_class and str(n["direction"].value()) == TO_ACES:
             return by_class[cls]
         if cls == "Read":
             found = _known(str(n["colorspace"].value()))
@@ -146,7 +150,11 @@ def amf_path(write: nuke.Node) -> str:
 
 
 def export_amf(write: nuke.Node, path: Optional[str] = None, clip_name: Optional[str] = None) -> str:
-    """Write the AMF describing this Write's frames; returns its path (validated against the AMF XSD)."""
+    """Write the AMF describing this Write's frames; returns its path.
+
+    The file is validated against the AMF XSD when ``xmlschema`` is importable; otherwise a
+    one-line note says validation was skipped.
+    """
     from aceskit import amf
     if write.Class() != "Write":
         raise ValueError(f"{write.name()} is a {write.Class()}; AMF export needs a Write node")
@@ -158,6 +166,11 @@ def export_amf(write: nuke.Node, path: Optional[str] = None, clip_name: Optional
                          aces_version=project.project().aces_version, sequence=seq,
                          file=None if seq else os.path.basename(pattern))
     doc.write(path)
+    try:
+        import xmlschema  # noqa: F401  (what amf.validate needs)
+    except ImportError:
+        print(f"aceskit: {path} written without schema validation (xmlschema is not installed in Nuke's Python)")
+        return path
     errors = amf.validate(path)
     if errors:
         raise ValueError(f"{path}: the AMF does not validate: {errors[0]}")

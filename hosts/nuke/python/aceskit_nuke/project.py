@@ -1,9 +1,9 @@
 """The project RGC setting (on the Root) and the per-gizmo override, through ``aceskit.policy``.
 
 Project Settings get an ``aceskit`` tab: the ACES version and the RGC check-box (on by default,
-as the implementation guide asks).  Each RGC gizmo has an ``rgc`` knob: follow project / on / off.
-The decision is applied by setting the gizmo's ``disable`` knob, which Nuke saves with the script,
-so render-only sessions see the same state without running any of this.
+as the implementation guide asks).  Each RGC gizmo has an ``rgc`` knob: Follow Project / On / Off.
+The gizmos apply the decision inside their own node graph (a Switch reading ``rgc`` and, for
+Follow Project, this check-box), so a script renders the same without aceskit's Python.
 """
 
 from __future__ import annotations
@@ -19,24 +19,33 @@ if TYPE_CHECKING:
 
 TAB = "aceskit"
 VERSION_KNOB = "aceskit_aces_version"
-RGC_KNOB = "aceskit_rgc"
 OVERRIDE_KNOB = "rgc"
-#: Gizmo knob values -> aceskit.policy clip overrides.
-OVERRIDES = {"follow project": "follow", "on": "on", "off": "off"}
+
+
+def rgc_knob() -> str:
+    """The Root knob the gizmos read for Follow Project."""
+    from aceskit.targets.nuke import PROJECT_RGC_KNOB
+    return PROJECT_RGC_KNOB
+
+
+def overrides() -> dict[str, str]:
+    """Gizmo ``rgc`` knob labels -> aceskit.policy clip overrides (from the host manifest)."""
+    from aceskit.targets import manifest
+    return {label: value for value, label in manifest.OVERRIDE_LABELS}
 
 
 def aces_versions() -> tuple[str, ...]:
-    from aceskit import amf
-    return tuple(amf.ACES_VERSIONS)
+    from aceskit.targets import manifest
+    return tuple(manifest.host("nuke").aces_versions)
 
 
 def ensure_project_knobs(root: Optional[nuke.Node] = None) -> nuke.Node:
     """Add the aceskit tab to the Root once (ACES version, RGC on)."""
     root = root if root is not None else nuke.root()
-    if root.knob(RGC_KNOB) is None:
+    if root.knob(rgc_knob()) is None:
         root.addKnob(nuke.Tab_Knob(TAB, "aceskit"))
         root.addKnob(nuke.Enumeration_Knob(VERSION_KNOB, "ACES version", list(aces_versions())))
-        rgc = nuke.Boolean_Knob(RGC_KNOB, "ACES Reference Gamut Compression")
+        rgc = nuke.Boolean_Knob(rgc_knob(), "ACES Reference Gamut Compression")
         rgc.setValue(True)
         root.addKnob(rgc)
     return root
@@ -46,7 +55,7 @@ def project() -> "Project":
     """The project settings as an ``aceskit.policy.Project`` (defaults when the knobs are absent)."""
     from aceskit import policy
     root = nuke.root()
-    version, rgc = root.knob(VERSION_KNOB), root.knob(RGC_KNOB)
+    version, rgc = root.knob(VERSION_KNOB), root.knob(rgc_knob())
     if version is None or rgc is None:
         return policy.Project()
     return policy.Project(str(version.value()), bool(rgc.value()))
@@ -58,8 +67,7 @@ def set_project(aces_version: str, rgc: bool) -> None:
     policy.Project(aces_version, rgc)
     root = ensure_project_knobs()
     root[VERSION_KNOB].setValue(aces_version)
-    root[RGC_KNOB].setValue(rgc)
-    sync_all()
+    root[rgc_knob()].setValue(rgc)
 
 
 def override(node: nuke.Node) -> str:
@@ -67,41 +75,21 @@ def override(node: nuke.Node) -> str:
     k = node.knob(OVERRIDE_KNOB)
     if k is None:
         raise ValueError(f"{node.name()} is a {node.Class()}, not an aceskit RGC gizmo ({', '.join(RGC_CLASSES)})")
-    value = str(k.value())
-    if value not in OVERRIDES:
-        raise ValueError(f"{node.name()}.{OVERRIDE_KNOB} must be one of {', '.join(OVERRIDES)}, got {value!r}")
-    return OVERRIDES[value]
+    value, table = str(k.value()), overrides()
+    if value not in table:
+        raise ValueError(f"{node.name()}.{OVERRIDE_KNOB} must be one of {', '.join(table)}, got {value!r}")
+    return table[value]
+
+
+def set_override(node: nuke.Node, value: str) -> None:
+    """Set the node's override from an ``aceskit.policy`` clip override (follow, on, off)."""
+    labels = {v: label for label, v in overrides().items()}
+    if value not in labels:
+        raise ValueError(f"override must be one of {', '.join(labels)}, got {value!r}")
+    node[OVERRIDE_KNOB].setValue(labels[value])
 
 
 def active(node: nuke.Node) -> bool:
     """Whether the comp (viewing pipeline) applies this RGC gizmo."""
     from aceskit import policy
     return policy.clip_rgc(project(), override(node))
-
-
-def sync(node: nuke.Node) -> None:
-    """Enable or disable one RGC gizmo from the project setting and its override."""
-    node["disable"].setValue(not active(node))
-
-
-def rgc_nodes() -> list[nuke.Node]:
-    return [n for n in nuke.allNodes(recurseGroups=True) if n.Class() in RGC_CLASSES]
-
-
-def sync_all() -> None:
-    for n in rgc_nodes():
-        sync(n)
-
-
-def knob_changed() -> None:
-    """knobChanged callback: re-sync when the project setting or a gizmo's override changes."""
-    node, knob = nuke.thisNode(), nuke.thisKnob()
-    if node.Class() == "Root" and knob.name() in (VERSION_KNOB, RGC_KNOB):
-        sync_all()
-    elif node.Class() in RGC_CLASSES and knob.name() == OVERRIDE_KNOB:
-        sync(node)
-
-
-def on_create() -> None:
-    """onCreate callback for RGC gizmos: apply the current decision."""
-    sync(nuke.thisNode())

@@ -43,9 +43,5 @@ def export_selected_amf() -> list[str]:
 
 
 def register_callbacks() -> None:
-    """Project knobs on every script, and re-syncing when settings change."""
+    """The aceskit project knobs on every script (the gizmos follow them inside their node graph)."""
     nuke.addOnCreate(project.ensure_project_knobs, nodeClass="Root")
-    nuke.addKnobChanged(project.knob_changed, nodeClass="Root")
-    for cls in RGC_CLASSES:
-        nuke.addOnCreate(project.on_create, nodeClass=cls)
-        nuke.addKnobChanged(project.knob_changed, nodeClass=cls)

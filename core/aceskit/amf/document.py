@@ -11,7 +11,8 @@ against the official AMF v2.0 XSD, ``ampas/aces-amf``):
 - ACES 2.0 pipelines: :data:`aceskit.rgc.TRANSFORM_ID_ACES20`.
 
 The implementation guide's ``...ReferenceGamutCompress.a1.v1.0`` fails the schema pattern, so it
-is recognised on read and never written.  Parsing is defensive: no DTD, no entities, bounded size.
+is recognised on read and never written.  Parsing goes through :mod:`aceskit.amf.safexml` (no DTD,
+no entities, bounded size, depth and element count); v1.0 is upgraded to v2.0 on read.
 """
 
 from __future__ import annotations
@@ -24,30 +25,16 @@ import uuid as _uuid
 import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Optional, Union
 
-from . import fileio, optional, rgc, spaces
+from .. import fileio, rgc, spaces
+from .safexml import NS_CDL, NS_V1, NS_V2, NS_XSI, load, local, parse
+from .safexml import qname as _q
 
-NS_V1 = "urn:ampas:aces:amf:v1.0"
-NS_V2 = "urn:ampas:aces:amf:v2.0"
-NS_CDL = "urn:ASC:CDL:v1.01"
-NS_XSI = "http://www.w3.org/2001/XMLSchema-instance"
-#: Largest AMF aceskit parses (a real AMF is a few kB).
-MAX_BYTES = 16 * 1024 * 1024
-#: Deepest element nesting aceskit accepts.
-MAX_DEPTH = 64
 #: ACESuserName of the ACES 2.0 Look (aces-look ``Look.Academy.ReferenceGamutCompress.ctl``).
 ACES_USER_NAME_ACES20 = "Reference Gamut Compress"
 ACES_VERSIONS = ("1.3", "2.0")
 _RRT_V15 = "urn:ampas:aces:transformId:v1.5:RRT.a1.0.3"
-
-for _prefix, _ns in (("aces", NS_V2), ("cdl", NS_CDL), ("xsi", NS_XSI), ("ds", "http://www.w3.org/2000/09/xmldsig#")):
-    ET.register_namespace(_prefix, _ns)
-
-
-def _q(tag: str) -> str:
-    return f"{{{NS_V2}}}{tag}"
 
 
 def _now() -> str:
@@ -65,63 +52,6 @@ def _bool(text: Optional[str]) -> Optional[bool]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Safe parsing
-# ---------------------------------------------------------------------------------------------
-def _text_of(data: bytes) -> str:
-    """Decode enough to look for markup declarations (UTF-8/16/32 per BOM or declaration)."""
-    for bom, enc in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
-                     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom):].decode(enc, errors="replace")
-    if data[:4] in (b"<\x00?\x00", b"\x00<\x00?"):
-        return data.decode("utf-16-le" if data[0] == 0x3C else "utf-16-be", errors="replace")
-    return data.decode("latin-1")
-
-
-def parse(data: Union[bytes, str], where: str = "AMF") -> ET.Element:
-    """Parse untrusted AMF/XML: refuses DTDs and entity declarations, bounded to :data:`MAX_BYTES`."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"{where}: {len(data)} bytes is larger than the {MAX_BYTES // 2**20} MiB AMF limit")
-    if not data.strip():
-        raise ValueError(f"{where}: the file is empty")
-    text = _text_of(data)
-    for decl in ("<!DOCTYPE", "<!ENTITY", "<!ELEMENT", "<!ATTLIST"):
-        if decl.lower() in text.lower():
-            raise ValueError(f"{where}: refusing XML with a {decl[2:]} declaration (DTDs and entities are not "
-                             f"allowed in AMF)")
-    parser = ET.XMLParser(target=ET.TreeBuilder(insert_comments=True))
-    try:
-        parser.feed(data)
-        root = parser.close()
-    except ET.ParseError as e:
-        raise ValueError(f"{where}: malformed XML ({e})") from None
-    stack = [(root, 1)]
-    while stack:  # AMF nests about 6 deep; refuse pathological nesting before anything recurses
-        el, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise ValueError(f"{where}: elements nested deeper than {MAX_DEPTH} levels")
-        stack.extend((c, depth + 1) for c in el)
-    return root
-
-
-def _load(source: Union[str, os.PathLike, bytes]) -> tuple[bytes, str]:
-    if isinstance(source, bytes):
-        return source, "AMF"
-    if isinstance(source, str) and source.lstrip().startswith("<"):
-        return source.encode("utf-8"), "AMF"
-    path = os.fspath(source)
-    if not os.path.isfile(path):
-        raise FileNotFoundError(f"AMF file not found: {path}")
-    size = os.path.getsize(path)
-    if size > MAX_BYTES:
-        raise ValueError(f"{path}: {size} bytes is larger than the {MAX_BYTES // 2**20} MiB AMF limit")
-    with open(path, "rb") as fh:
-        return fh.read(MAX_BYTES + 1), path
-
-
-# ---------------------------------------------------------------------------------------------
 # The model
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -135,21 +65,54 @@ class Transform:
     transform_ids: tuple = ()     # every transformId below (e.g. RRT + ODT, CDL working spaces)
     uuid: Optional[str] = None
     file: Optional[str] = None
-    is_cdl: bool = False
+    is_cdl: bool = False          # an ASC CDL (inline SOP/SAT or a ColorCorrectionRef)
+    cdl_working_space: tuple = ()  # IDs of its cdlWorkingSpace (empty: none given)
+    cdl_ref: Optional[str] = None  # ColorCorrectionRef ref into ``file``
+    form: str = "id"               # id, file, uuid, cdl, pair (RRT+ODT or InvODT+InvRRT), inverse
 
     @property
     def is_rgc(self) -> bool:
         return self.kind == "look" and self.transform_id in rgc.TRANSFORM_IDS
 
+    def what(self) -> str:
+        """What the transform is, in a few words."""
+        if self.is_cdl:
+            src = f"ASC CDL {self.cdl_ref} from {self.file}" if self.cdl_ref else "ASC CDL"
+            if self.cdl_working_space:
+                return f"{src} in the working space {' / '.join(self.cdl_working_space)}"
+            return f"{src}, no cdlWorkingSpace (working space not stated)"
+        if self.form == "pair":
+            return " + ".join(self.transform_ids)
+        if self.form == "inverse":
+            return f"inverse of {self.transform_id}"
+        return self.transform_id or self.file or self.uuid or "?"
+
+
+_PAIRS = ("referenceRenderingTransform", "outputDeviceTransform", "inverseOutputDeviceTransform",
+          "inverseReferenceRenderingTransform")
+
 
 def _transform(kind: str, el: ET.Element) -> Transform:
-    def child(tag):
-        c = el.find(_q(tag))
+    def child(tag, parent=el):
+        c = parent.find(_q(tag))
         return None if c is None or c.text is None else c.text.strip()
     ids = tuple(t.text.strip() for t in el.iter(_q("transformId")) if t.text)
-    return Transform(kind, _bool(el.get("applied")), child("description"), child("transformId") or
-                     (ids[-1] if ids and kind == "output" else None), ids, child("uuid"), child("file"),
-                     el.find(_q("cdlWorkingSpace")) is not None)
+    ws = el.find(_q("cdlWorkingSpace"))
+    ws_ids = () if ws is None else tuple(t.text.strip() for t in ws.iter(_q("transformId")) if t.text)
+    ref = el.find(_q("ColorCorrectionRef", NS_CDL))
+    is_cdl = any(isinstance(c.tag, str) and c.tag.startswith(f"{{{NS_CDL}}}") for c in el)
+    inverse = el.find(_q("inverseOutputTransform"))
+    tid = child("transformId")
+    if is_cdl:
+        form = "cdl"
+    elif inverse is not None:
+        form, tid = "inverse", child("transformId", inverse)
+    elif any(local(c.tag) in _PAIRS for c in el):
+        form, tid = "pair", ids[-1] if ids else None
+    else:
+        form = "id" if tid else "file" if child("file") else "uuid" if child("uuid") else "id"
+    return Transform(kind, _bool(el.get("applied")), child("description"), tid, ids, child("uuid"), child("file"),
+                     is_cdl, ws_ids, None if ref is None else ref.get("ref"), form)
 
 
 def _version_tuple(aces_version: str) -> tuple[int, int, int]:
@@ -214,7 +177,7 @@ class AMF:
     @classmethod
     def read(cls, source: Union[str, os.PathLike, bytes]) -> "AMF":
         """Read an AMF v1.0 or v2.0 from a path, bytes or XML text; v1.0 is upgraded to v2.0 in memory."""
-        data, where = _load(source)
+        data, where = load(source)
         root = parse(data, where)
         ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
         if root.tag.split("}")[-1] != "acesMetadataFile" or ns not in (NS_V1, NS_V2):
@@ -318,12 +281,7 @@ class AMF:
 
     @property
     def system_version(self) -> Optional[tuple[int, int, int]]:
-        sv = self.root.find(f"{_q('pipeline')}/{_q('pipelineInfo')}/{_q('systemVersion')}")
-        if sv is None:
-            return None
-        major, minor, patch = (int((sv.findtext(_q(t)) or "0").strip())
-                               for t in ("majorVersion", "minorVersion", "patchVersion"))
-        return major, minor, patch
+        return system_version(self._pipeline())
 
     @property
     def aces_version(self) -> str:
@@ -352,12 +310,21 @@ class AMF:
     def archived_pipelines(self) -> int:
         return len(self.root.findall(_q("archivedPipeline")))
 
+    def archived(self) -> list[tuple[Optional[tuple[int, int, int]], list[Transform]]]:
+        """Each archived pipeline as (systemVersion, its transforms in order)."""
+        return [(system_version(p), transforms(p)) for p in self.root.findall(_q("archivedPipeline"))]
+
     def rgc_look(self) -> Optional[Transform]:
-        """The RGC lookTransform of the current pipeline (any of the three IDs), or None."""
-        for t in self.looks:
-            if t.is_rgc:
-                return t
-        return None
+        """The RGC lookTransform of the current pipeline (any of the three IDs), or None.
+
+        A pipeline that lists it more than once gets a warning; the first is reported.
+        """
+        found = [t for t in self.looks if t.is_rgc]
+        if len(found) > 1:
+            flags = ", ".join(f"applied={str(t.applied).lower()}" for t in found)
+            warnings.warn(f"the pipeline lists the Reference Gamut Compression {len(found)} times ({flags}); "
+                          f"reporting the first", stacklevel=2)
+        return found[0] if found else None
 
     @property
     def rgc_applied(self) -> Optional[bool]:
@@ -465,29 +432,47 @@ class AMF:
         return path
 
     def validate(self) -> list[str]:
-        """Errors against the official AMF v2.0 XSD (empty list: valid)."""
-        return _schema_errors(self.root)
+        """Errors against the official AMF v2.0 XSD and the rules of :mod:`aceskit.amf.rules` ([] = valid)."""
+        from .validation import validate
+        return validate(self)
 
     def summary(self) -> str:
-        """A few human-readable lines: clip, ACES version, transforms and their applied flags."""
-        def line(t: Transform) -> str:
-            if t.is_cdl:
-                what = "ASC CDL"
-            elif t.kind == "output" and len(t.transform_ids) > 1:
-                what = " + ".join(t.transform_ids)
-            else:
-                what = t.transform_id or t.file or t.uuid or "?"
-            text = f"{t.description} " if t.description else ""
-            tag = " (RGC)" if t.is_rgc else ""
-            return f"  {t.kind:<6} applied={str(t.applied).lower():<5} {text}[{what}]{tag}"
-        out = [f"AMF v2.0 (read as v{self.source_version}), ACES {'.'.join(map(str, self.system_version or ()))}",
-               f"  clip   {self.clip_name or '-'}"]
-        for t in ([self.input_transform] if self.input_transform else []) + self.looks + \
-                 ([self.output_transform] if self.output_transform else []):
-            out.append(line(t))
-        if self.archived_pipelines:
-            out.append(f"  {self.archived_pipelines} archived pipeline(s)")
+        """A few human-readable lines: clip, ACES version, transforms with their applied flags, the RGC."""
+        version = ".".join(map(str, self.system_version or ())) or "version not stated"
+        out = [f"AMF v2.0 (read as v{self.source_version}), ACES {version}", f"  clip   {self.clip_name or '-'}"]
+        out += _lines(transforms(self._pipeline()), "  ")
+        look = self.rgc_look()
+        state = {True: "applied (baked into the frames)", False: "not applied (to apply when viewing)"}
+        out.append(f"  RGC    {state[look.applied] if look and look.applied is not None else 'not in the pipeline'}"
+                   + (f" [{look.transform_id}]" if look else ""))
+        for i, (v, ts) in enumerate(self.archived(), 1):
+            out.append(f"  archived pipeline {i}, ACES {'.'.join(map(str, v or ())) or 'version not stated'}:")
+            out += _lines(ts, "    ")
         return "\n".join(out)
+
+
+def system_version(pipe: ET.Element) -> Optional[tuple[int, int, int]]:
+    """A pipeline's (major, minor, patch), or None when it does not state one (or not as digits)."""
+    sv = pipe.find(f"{_q('pipelineInfo')}/{_q('systemVersion')}")
+    if sv is None:
+        return None
+    parts = tuple((sv.findtext(_q(t)) or "").strip() for t in ("majorVersion", "minorVersion", "patchVersion"))
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+def transforms(pipe: ET.Element) -> list[Transform]:
+    """The input, look and output transforms of a pipeline (or archivedPipeline) element, in order."""
+    kinds = {"inputTransform": "input", "lookTransform": "look", "outputTransform": "output"}
+    return [_transform(kinds[local(el.tag)], el) for el in pipe if local(el.tag) in kinds]
+
+
+def _lines(ts: list[Transform], indent: str) -> list[str]:
+    out = []
+    for t in ts:
+        text = f"{t.description} " if t.description else ""
+        tag = " (RGC)" if t.is_rgc else ""
+        out.append(f"{indent}{t.kind:<6} applied={str(t.applied).lower():<5} {text}[{t.what()}]{tag}")
+    return out
 
 
 def _datetime(parent: ET.Element, when: str) -> None:
@@ -533,54 +518,44 @@ def _sequence(sequence) -> tuple[str, str, int, int]:
     raise ValueError(f"sequence pattern must contain %0Nd, #### or @@@@, got {pattern!r}")
 
 
+_V1_RENAMES = {"lookTransformWorkingSpace": "cdlWorkingSpace", "toLookTransformWorkingSpace": "toCdlWorkingSpace",
+               "fromLookTransformWorkingSpace": "fromCdlWorkingSpace"}
+
+
 def _upgrade(root: ET.Element) -> None:
-    """AMF v1.0 -> v2.0 in place: namespace, version and the now-required uuids."""
+    """AMF v1.0 -> v2.0 in place, as the official v1 -> v2 examples changed.
+
+    Namespace and ``version``; the v1 ``xsi:schemaLocation`` is dropped; the now-required uuids are
+    added; ``lookTransformWorkingSpace`` becomes ``cdlWorkingSpace`` on CDL looks and is dropped (with
+    a warning) from other looks, where v2.0 has no place for it; ``outputTransform`` gets its required
+    ``applied`` attribute, ``false`` (v1.0 had no way to say the output was baked).
+    """
     for el in root.iter():
         if isinstance(el.tag, str) and el.tag.startswith(f"{{{NS_V1}}}"):
-            el.tag = _q(el.tag.split("}", 1)[1])
+            el.tag = _q(_V1_RENAMES.get(local(el.tag), local(el.tag)))
     root.set("version", "2.0")
-    infos = [root.find(_q("amfInfo"))] + [p.find(_q("pipelineInfo")) for p in
-                                          root.findall(_q("pipeline")) + root.findall(_q("archivedPipeline"))]
-    for info in infos:
+    for attr in ("schemaLocation", "noNamespaceSchemaLocation"):
+        root.attrib.pop(_q(attr, NS_XSI), None)
+    pipes = root.findall(_q("pipeline")) + root.findall(_q("archivedPipeline"))
+    dropped = []
+    for pipe in pipes:
+        for look in pipe.findall(_q("lookTransform")):
+            ws = look.find(_q("cdlWorkingSpace"))
+            if ws is not None and not _transform("look", look).is_cdl:
+                look.remove(ws)
+                dropped.append(_transform("look", look).what())
+        out = pipe.find(_q("outputTransform"))
+        if out is not None and out.get("applied") is None:
+            out.set("applied", "false")
+    if dropped:
+        warnings.warn(f"AMF v2.0 has a working space only for CDL looks; dropped the working space of "
+                      f"{', '.join(sorted(set(dropped)))} while upgrading from v1.0", stacklevel=3)
+    for info in [root.find(_q("amfInfo"))] + [p.find(_q("pipelineInfo")) for p in pipes]:
         if info is not None and info.find(_q("uuid")) is None:
             dt = info.find(_q("dateTime"))
             u = ET.Element(_q("uuid"))
             u.text = _new_uuid()
             info.insert(list(info).index(dt) + 1 if dt is not None else len(info), u)
-
-
-# ---------------------------------------------------------------------------------------------
-# Schema validation
-# ---------------------------------------------------------------------------------------------
-def schema_path() -> str:
-    """The packaged official AMF v2.0 XSD (with its imports alongside)."""
-    return os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "amf", "acesMetadataFile.xsd")
-
-
-@lru_cache(maxsize=1)
-def _schema():
-    return optional.require("xmlschema", "AMF validation", "xmlschema").XMLSchema(schema_path())
-
-
-def _schema_errors(root: ET.Element) -> list[str]:
-    return [f"{e.path or '/'}: {e.reason or e.message}" for e in _schema().iter_errors(root)]
-
-
-def validate(source: Union[str, os.PathLike, bytes, AMF]) -> list[str]:
-    """Errors of an AMF (path, bytes, XML text or :class:`AMF`) against the AMF v2.0 XSD; [] = valid.
-
-    Unsafe or malformed XML and AMF v1.0 documents are reported as errors, not exceptions.
-    """
-    if isinstance(source, AMF):
-        return source.validate()
-    try:
-        data, where = _load(source)
-        root = parse(data, where)
-    except (ValueError, FileNotFoundError) as e:
-        return [str(e)]
-    if root.tag == f"{{{NS_V1}}}acesMetadataFile":
-        return [f"{where}: AMF v1.0 ({NS_V1}); aceskit validates v2.0 only (read and write it to upgrade)"]
-    return _schema_errors(root)
 
 
 # ---------------------------------------------------------------------------------------------
