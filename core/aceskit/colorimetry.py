@@ -74,14 +74,15 @@ def matmul(a, b) -> np.ndarray:
 
 
 def inverse(m) -> np.ndarray:
-    """Inverse of a 3x3 matrix by cofactors, in a fixed order of float64 operations."""
+    """Inverse of a 3x3 matrix by cofactors, in a fixed order of float64 operations; a singular one
+    raises ``numpy.linalg.LinAlgError`` (a ValueError), as numpy's inverse does."""
     (a, b, c), (d, e, f), (g, h, i) = np.asarray(m, dtype=np.float64).tolist()
     cof = ((e * i - f * h, f * g - d * i, d * h - e * g),
            (c * h - b * i, a * i - c * g, b * g - a * h),
            (b * f - c * e, c * d - a * f, a * e - b * d))
     det = a * cof[0][0] + b * cof[0][1] + c * cof[0][2]
     if det == 0.0 or det != det:
-        raise ValueError("matrix must be invertible, got a singular 3x3 matrix")
+        raise np.linalg.LinAlgError("matrix must be invertible, got a singular 3x3 matrix")
     # the inverse is the transposed cofactor matrix over the determinant
     return np.array([[cof[j][k] / det for j in range(3)] for k in range(3)])
 
