@@ -235,6 +235,21 @@ def test_classify_zones():
     np.testing.assert_array_equal(rgc.classify(ap1, p), [[0, 0, 0], [0, 1, 0], [0, 2, 0], [0, 0, 2]])
 
 
+def test_classify_tells_the_channels_limits_apart():
+    """Worked by hand from the CTL (d = (max - c) / |max|; 0 below the threshold, 2 beyond the limit)
+    with the reference's cyan/magenta/yellow thresholds 0.815/0.803/0.880 and limits 1.147/1.264/1.312:
+    a distance d on one channel, the other two at the achromatic value, at two exposures."""
+    expected = {0.81: (0, 1, 0), 0.85: (1, 1, 0), 1.2: (2, 1, 1), 1.3: (2, 2, 1)}
+    for exposure in (1.0, 2.5):
+        for d, classes in expected.items():
+            for ch in range(3):
+                px = np.full(3, exposure)
+                px[ch] = exposure * (1.0 - d)
+                want = [0, 0, 0]
+                want[ch] = classes[ch]
+                assert rgc.classify(px[None], rgc.REFERENCE).tolist() == [want], (d, ch, exposure)
+
+
 def test_backend_counts_the_pixels_the_rgc_changed(image):
     """rgc_changed counts pixels whose AP1 values the CTL moves by more than 1e-5 of the pixel."""
     from aceskit.targets import numpy as backend

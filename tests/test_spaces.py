@@ -89,11 +89,41 @@ def test_encode_from_aces2065_matches_opencolorio(name, rng):
     assert_close(convert(aces, "ACES2065-1", name), ocio_apply(("ACES2065-1", name), aces), scale="value", msg=name)
 
 
-@pytest.mark.parametrize("name, builtin", [
-    ("Gamma 2.6 P3-DCI - Display", "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-DCI-BFD"),
-    ("Gamma 2.6 P3-D60 - Display", "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-D60-BFD"),
-    ("DCDM XYZ - Display", "DISPLAY - CIE-XYZ-D65_to_DCDM-D65"),
-])
+#: Displays the studio config lacks, with the OpenColorIO builtin that encodes them from CIE XYZ-D65.
+BUILTIN_DISPLAYS = {
+    "Gamma 2.6 P3-DCI - Display": "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-DCI-BFD",
+    "Gamma 2.6 P3-D60 - Display": "DISPLAY - CIE-XYZ-D65_to_G2.6-P3-D60-BFD",
+    "DCDM XYZ - Display": "DISPLAY - CIE-XYZ-D65_to_DCDM-D65",
+}
+DISPLAY_CURVES = [n for n in spaces.names() if spaces.get(n).referred == "display" and spaces.get(n).transfer]
+
+
+@pytest.mark.parametrize("name", DISPLAY_CURVES)
+def test_display_curves_at_zero_and_below_match_opencolorio(name, rng):
+    """Zero, -0.0, tiny and negative values through every display encoding, both ways, against
+    OpenColorIO's builtins (mirrored or clamped as OpenColorIO does, per curve).  Neutral ramps
+    keep each channel's value exact through the display matrix; the mixed colours have one channel
+    at -1..1 and the others within 0.3 of it (no float32 cancellation to amplify near 0)."""
+    import PyOpenColorIO as ocio
+    from aceskit import colorimetry as C
+    s = spaces.get(name)
+    xyz_name = "CIE XYZ-D65 - Display-referred"
+    v = np.concatenate([-np.geomspace(1e-6, 1.0, 25), [-0.0, 0.0], np.geomspace(1e-6, 1.0, 25)])
+    base = rng.uniform(-1.0, 1.0, (2000, 1))
+    values = np.concatenate([np.repeat(v[:, None], 3, axis=1), base + rng.uniform(-0.3, 0.3, (2000, 3)) * np.abs(base)])
+    if name in BUILTIN_DISPLAYS:
+        encode = ocio.BuiltinTransform(BUILTIN_DISPLAYS[name])
+        decode = ocio.BuiltinTransform(BUILTIN_DISPLAYS[name], ocio.TRANSFORM_DIR_INVERSE)
+    else:
+        encode, decode = (xyz_name, name), (name, xyz_name)
+    to_xyz = np.eye(3) if s.primaries == C.PRIMARIES["XYZ"] else C.npm(s.primaries, s.white)
+    xyz = (values @ to_xyz.T).astype(np.float32)
+    assert_close(convert(xyz, xyz_name, name), ocio_apply(encode, xyz), msg=f"{name} encode")
+    code = values.astype(np.float32)
+    assert_close(convert(code, name, xyz_name), ocio_apply(decode, code), msg=f"{name} decode")
+
+
+@pytest.mark.parametrize("name, builtin", BUILTIN_DISPLAYS.items())
 def test_displays_outside_the_studio_config_match_opencolorio_builtins(name, builtin, rng):
     import PyOpenColorIO as ocio
     group = ocio.GroupTransform([ocio.BuiltinTransform("UTILITY - ACES-AP0_to_CIE-XYZ-D65_BFD"),
@@ -107,6 +137,19 @@ def test_acesproxy10i_decode_matches_the_opencolorio_builtin(rng):
     code = (rng.integers(64, 941, (4000, 3)) / 1023.0).astype(np.float32)
     assert_close(convert(code, "ACESproxy10i", "ACES2065-1"),
                  ocio_apply(ocio.BuiltinTransform("ACESproxy10i_to_ACES2065-1"), code), msg="ACESproxy10i")
+
+
+def test_acesproxy12i_matches_published_code_values_and_opencolorio(rng):
+    """S-2013-001 12-bit: 0.18 -> 1705, 1.0 -> 2200, legal range 256..3760.  12i has no OpenColorIO
+    builtin, but its code values are legal-range ACEScc (CV = 256 + 3504·ACEScc, the same log2 curve),
+    so decoding must match OpenColorIO's ACEScc (on colours within half a stop of neutral, where
+    OpenColorIO's ACEScc_to_ACES2065-1 does not clamp negative AP0)."""
+    cv = convert(np.array([[0.18, 1.0, 1e-9], [222.86, 1e6, -1.0]]), "ACEScg", "ACESproxy12i") * 4095
+    np.testing.assert_allclose(cv, [[1705, 2200, 256], [3760, 3760, 256]], atol=1e-9)
+    code = np.clip(rng.integers(256, 3761, (4000, 1)) + rng.integers(-100, 101, (4000, 3)), 256, 3760)
+    code = code.astype(np.float64)
+    assert_close(convert(code / 4095, "ACESproxy12i", "ACES2065-1"),
+                 ocio_apply(("ACEScc", "ACES2065-1"), (code - 256) / 3504), msg="ACESproxy12i")
 
 
 def test_acesproxy_encodes_whole_legal_code_values():
@@ -194,6 +237,25 @@ def test_every_space_round_trips_through_aces(rng):
 
 def test_docs_table_is_generated_from_the_registry():
     from pathlib import Path
+    import drift
     doc = (Path(__file__).parents[1] / "docs" / "colorspaces.md").read_text(encoding="utf-8")
-    assert doc.endswith(spaces.markdown_table()), (
-        "docs/colorspaces.md is stale: replace its table with aceskit.spaces.markdown_table()")
+    table = spaces.markdown_table()
+    drift.assert_no_drift(table, doc[len(doc) - len(table):], "docs/colorspaces.md",
+                          "Replace its table with aceskit.spaces.markdown_table().")
+
+
+def test_explicit_matrix_arithmetic_matches_lapack_and_is_exact_in_order(rng):
+    """Matrices are derived with fixed-order float64 products and cofactor inverses (the same bits
+    on every CPU); they agree with numpy's BLAS/LAPACK to rounding and obey the inverse law."""
+    from aceskit import colorimetry as C
+    for _ in range(50):
+        a, b = rng.normal(size=(3, 3)), rng.normal(size=(3, 3))
+        np.testing.assert_allclose(C.matmul(a, b), a @ b, rtol=1e-13, atol=1e-14)
+        np.testing.assert_allclose(C.matmul(a, b[:, 0]), a @ b[:, 0], rtol=1e-13, atol=1e-14)
+        np.testing.assert_allclose(C.inverse(a), np.linalg.inv(a), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(C.matmul(C.inverse(a), a), np.eye(3), atol=1e-10)
+    m = [[1.0, 2.0, 3.0], [0.5, 0.25, 0.125], [3.0, 1.0, 2.0]]
+    # the product in the documented order: ((a0·b0 + a1·b1) + a2·b2) in float64, row by column
+    assert C.matmul(m, m)[1, 2] == (0.5 * 3.0 + 0.25 * 0.125) + 0.125 * 2.0
+    with pytest.raises(ValueError, match="invertible"):
+        C.inverse([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 1.0, 0.0]])

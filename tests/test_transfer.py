@@ -155,3 +155,17 @@ def test_parameter_validation():
         T.acesproxy(8)
     with pytest.raises(ValueError, match="Lb"):
         T.bt1886(100, 200)
+
+
+@pytest.mark.parametrize("bits, black, white", [(8, 16, 235), (10, 64, 940), (12, 256, 3760), (16, 4096, 60160)])
+def test_legal_range_puts_black_and_white_on_the_published_code_values(bits, black, white):
+    """ITU-R BT.709/BT.2100 narrow range: black and nominal white at 16 and 235 (8-bit), 64 and 940
+    (10-bit), 256 and 3760 (12-bit), 4096 and 60160 (16-bit); in between as colour-science's full_to_legal."""
+    inner = T.gamma(2.4)                                   # 0 -> 0, 1 -> 1
+    tr = T.legal_range(inner, bits)
+    top = 2.0 ** bits - 1.0
+    np.testing.assert_allclose(np.asarray(tr.encode(np.array([0.0, 1.0]))) * top, [black, white], rtol=0, atol=1e-9)
+    x = np.linspace(0.0, 1.0, 101)
+    legal = colour.models.full_to_legal(np.asarray(inner.encode(x)), bits)
+    np.testing.assert_allclose(tr.encode(x), legal, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(tr.decode(np.array([black, white]) / top), [0.0, 1.0], rtol=0, atol=1e-12)

@@ -2,7 +2,9 @@
 
 All matrices are derived at float64 from chromaticities, as the ACES CTL and
 OpenColorIO do (SMPTE RP 177-1993 §3.3), and act on column vectors:
-``xyz = M @ rgb``.
+``xyz = M @ rgb``.  Their products and inverses are written out in Python floats
+(:func:`matmul`, :func:`inverse`), so every machine derives the same bits; BLAS and
+LAPACK kernels round differently from one CPU to another.
 """
 
 from __future__ import annotations
@@ -59,6 +61,32 @@ CONE_MATRICES: dict[str, np.ndarray] = {
 CATS = ("Bradford", "CAT02", None)
 
 
+def matmul(a, b) -> np.ndarray:
+    """``a @ b`` for a 3x3 ``a`` and a 3-row matrix or 3-vector ``b``, in a fixed order of float64 operations."""
+    a = np.asarray(a, dtype=np.float64).tolist()
+    b = np.asarray(b, dtype=np.float64)
+    if b.ndim == 1:
+        return matmul(a, b[:, None])[:, 0]
+    cols = b.shape[1]
+    b = b.tolist()
+    return np.array([[a[i][0] * b[0][j] + a[i][1] * b[1][j] + a[i][2] * b[2][j] for j in range(cols)]
+                     for i in range(3)])
+
+
+def inverse(m) -> np.ndarray:
+    """Inverse of a 3x3 matrix by cofactors, in a fixed order of float64 operations; a singular one
+    raises ``numpy.linalg.LinAlgError`` (a ValueError), as numpy's inverse does."""
+    (a, b, c), (d, e, f), (g, h, i) = np.asarray(m, dtype=np.float64).tolist()
+    cof = ((e * i - f * h, f * g - d * i, d * h - e * g),
+           (c * h - b * i, a * i - c * g, b * g - a * h),
+           (b * f - c * e, c * d - a * f, a * e - b * d))
+    det = a * cof[0][0] + b * cof[0][1] + c * cof[0][2]
+    if det == 0.0 or det != det:
+        raise np.linalg.LinAlgError("matrix must be invertible, got a singular 3x3 matrix")
+    # the inverse is the transposed cofactor matrix over the determinant
+    return np.array([[cof[j][k] / det for j in range(3)] for k in range(3)])
+
+
 def xy_to_XYZ(xy: XY) -> np.ndarray:
     x, y = xy
     return np.array([x / y, 1.0, (1.0 - x - y) / y])
@@ -67,7 +95,7 @@ def xy_to_XYZ(xy: XY) -> np.ndarray:
 @lru_cache(maxsize=None)
 def _npm(primaries: Primaries, white: XY) -> np.ndarray:
     P = np.array([[x, y, 1.0 - x - y] for x, y in primaries]).T
-    S = np.linalg.solve(P, xy_to_XYZ(white))
+    S = matmul(inverse(P), xy_to_XYZ(white))
     m = P * S
     m.setflags(write=False)
     return m
@@ -85,14 +113,14 @@ def cat_matrix(src_white: XY, dst_white: XY, method: Optional[str] = "Bradford")
     if method not in CONE_MATRICES:
         raise ValueError(f"chromatic adaptation must be one of {CATS}, got {method!r}")
     ma = CONE_MATRICES[method]
-    rho = (ma @ xy_to_XYZ(dst_white)) / (ma @ xy_to_XYZ(src_white))
-    return np.linalg.solve(ma, np.diag(rho) @ ma)
+    rho = matmul(ma, xy_to_XYZ(dst_white)) / matmul(ma, xy_to_XYZ(src_white))
+    return matmul(inverse(ma), rho[:, None] * ma)
 
 
 def rgb_to_rgb(src: Primaries, src_white: XY, dst: Primaries, dst_white: XY,
                cat: Optional[str] = "Bradford") -> np.ndarray:
     """Matrix from linear RGB in one gamut to another: NPM_dst^-1 . CAT . NPM_src."""
-    return np.linalg.solve(npm(dst, dst_white), cat_matrix(src_white, dst_white, cat) @ npm(src, src_white))
+    return matmul(inverse(npm(dst, dst_white)), matmul(cat_matrix(src_white, dst_white, cat), npm(src, src_white)))
 
 
 def XYZ_to_xy(XYZ: np.ndarray) -> np.ndarray:

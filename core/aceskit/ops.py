@@ -21,6 +21,7 @@ from typing import Optional, Tuple, Union
 
 import numpy as np
 
+from . import colorimetry as C
 from . import expr as E
 from .expr import Expr
 
@@ -38,7 +39,7 @@ class Matrix:
         object.__setattr__(self, "m", m)
 
     def inverse(self) -> "Matrix":
-        return Matrix(np.linalg.inv(self.m), f"inverse of {self.label}" if self.label else "")
+        return Matrix(C.inverse(self.m), f"inverse of {self.label}" if self.label else "")
 
     def is_identity(self, tol: float = 1e-12) -> bool:
         return bool(np.max(np.abs(self.m - np.eye(3))) <= tol)
@@ -105,7 +106,7 @@ def optimize(ops) -> tuple:
     for op in ops:
         if isinstance(op, Matrix) and out and isinstance(out[-1], Matrix):
             prev = out.pop()
-            op = Matrix(op.m @ prev.m, " then ".join(x for x in (prev.label, op.label) if x))
+            op = Matrix(C.matmul(op.m, prev.m), " then ".join(x for x in (prev.label, op.label) if x))
         if isinstance(op, Matrix) and op.is_identity():
             continue
         out.append(op)

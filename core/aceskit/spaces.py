@@ -73,7 +73,7 @@ class ColorSpace:
         if self.to_ap0 is not None:
             return np.array(self.to_ap0, dtype=np.float64)
         ap0 = C.npm(C.PRIMARIES["AP0"], C.WHITES["ACES"])
-        return np.linalg.solve(ap0, C.cat_matrix(self.white, C.WHITES["ACES"], self.cat) @ self.matrix_to_xyz)
+        return C.matmul(C.inverse(ap0), C.matmul(C.cat_matrix(self.white, C.WHITES["ACES"], self.cat), self.matrix_to_xyz))
 
     @property
     def chromaticities(self) -> tuple[float, ...]:
@@ -307,8 +307,8 @@ _VENICE_SG3C = ((0.6742570921, 0.2205717359, 0.1051711720), (-0.0093136061, 1.10
 
 def _primaries_of(to_ap0) -> C.Primaries:
     """Primaries (D65-adapted with CAT02) that a vendor matrix to AP0 implies."""
-    to_xyz_aces = C.npm(P["AP0"], W["ACES"]) @ np.array(to_ap0)
-    return C.primaries_from_matrix(C.cat_matrix(W["ACES"], W["D65"], "CAT02") @ to_xyz_aces)
+    to_xyz_aces = C.matmul(C.npm(P["AP0"], W["ACES"]), to_ap0)
+    return C.primaries_from_matrix(C.matmul(C.cat_matrix(W["ACES"], W["D65"], "CAT02"), to_xyz_aces))
 
 
 for _nm, _m, _al, _lal, _i, _id in (

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import hostcheck
-from aceskit import rgc
+from aceskit import ops, rgc
 from aceskit.convert import convert
 from aceskit.targets import nuke
 
@@ -79,3 +79,12 @@ def test_conversion_ctf_matches_convert(name):
     mag = np.maximum(1.0, np.maximum(np.abs(ref).max(-1, keepdims=True), np.abs(x).max(-1, keepdims=True)))
     bad = np.abs(out - ref) > 2e-5 * np.abs(ref) + 1e-6 * mag
     assert not bad.any(), f"{name}: {bad.any(-1).sum()} pixels off, worst {np.abs(out - ref).max():.3g}"
+    # the file is the plan op for op: one process node per op, each matrix with the plan's numbers
+    chain = FILES[name]
+    nodes = [el for el in ET.parse(CTF_DIR / name).getroot() if el.tag not in ("Description", "Info")]
+    assert [el.tag == "Matrix" for el in nodes] == [isinstance(op, ops.Matrix) for op in chain], (
+        f"{name}: {[el.tag for el in nodes]} for {[type(op).__name__ for op in chain]}")
+    for el, op in zip(nodes, chain):
+        if el.tag == "Matrix":
+            np.testing.assert_allclose(np.array(el.find("Array").text.split(), float).reshape(3, 3), op.m,
+                                       rtol=1e-12, atol=1e-15)

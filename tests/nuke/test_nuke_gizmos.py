@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import drift
 import hostcheck
 from hostcheck import check_rgc, ill_conditioned
 import nkexpr
@@ -37,13 +38,11 @@ def aces_rgc():
 
 
 def test_regenerating_changes_nothing(tmp_path):
+    """Same files, same text, same numbers up to rounding (which differs between CPUs)."""
     nuke.generate(tmp_path)
     for sub in ("gizmos", "ctf"):
-        fresh = {p.name: p.read_bytes() for p in (tmp_path / sub).iterdir()}
-        shipped = {p.name: p.read_bytes() for p in (PLUGIN / sub).iterdir()}
-        assert sorted(fresh) == sorted(shipped), f"{sub}: file list differs; run python -m aceskit.targets.nuke --out hosts/nuke"
-        changed = [n for n in fresh if fresh[n] != shipped[n]]
-        assert not changed, f"{sub}: regenerated files differ: {changed[:5]}"
+        drift.assert_same_files(tmp_path / sub, PLUGIN / sub, "*",
+                                hint="Run python -m aceskit.targets.nuke --out hosts/nuke")
 
 
 def test_every_shipped_gizmo_parses_strictly():
@@ -210,6 +209,20 @@ def test_the_acceptance_check_can_fail(gamut_compress, pixels):
     wrong = out * np.where(ill.any(-1, keepdims=True), 1.0, 1.01)   # break the well-conditioned pixels
     with pytest.raises(AssertionError):
         check_rgc(wrong, x, p, True, "ACES2065-1")
+
+
+def test_the_acceptance_check_holds_hosts_against_opencolorio(monkeypatch, pixels):
+    """A host that agrees with a wrong core (a roll-off exponent off by 0.05) still fails: the
+    acceptance check also holds the host against OpenColorIO's fixed function."""
+    x = pixels[::7]
+    wrong = rgc.RGCParams(rgc.REFERENCE.limit, rgc.REFERENCE.threshold, rgc.REFERENCE.power + 0.05)
+    right_compress = rgc.compress
+    out = right_compress(x, wrong).astype(np.float32)
+    monkeypatch.setattr(hostcheck.rgc, "compress", lambda rgb, params=None, **kw: right_compress(rgb, wrong, **kw))
+    with pytest.raises(AssertionError, match="against OpenColorIO's fixed function"):
+        hostcheck.assert_host_rgc(out, x, rgc.REFERENCE, False)
+    monkeypatch.undo()
+    hostcheck.assert_host_rgc(right_compress(x).astype(np.float32), x, rgc.REFERENCE, False)
 
 
 # -- NaN under every min/max convention, RGC on/off inside the graph, precision against OpenColorIO --

@@ -2,8 +2,10 @@
 
 Rules (Resolve ``Developer/DaVinciCTL/README.txt``; ampas aces-vwg-gamut-mapping-2020 PR #5):
 exactly one ``transform`` with the verbatim signature, no semicolon after ``DEFINE_UI_PARAMS``,
-three-argument ``make_float3``, ``f``-suffixed float literals in code, ASCII labels, and calls
-only to documented ``_xxx`` math functions or functions the file defines.
+three-argument ``make_float3``, ``f``-suffixed float literals in code, ASCII labels, calls only
+to documented ``_xxx`` math functions or functions the file defines, and an allow-list of words:
+every identifier is a type, qualifier, keyword or function the DCTL documentation lists, or a name
+the file declares with one of those types (so ``double``, ``long`` or ``auto`` are rejected).
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ _sqrtf _ceilf _floorf _truncf _round _fmod _hypotf _cosf _sinf _tanf _acosf _asi
 _sinhf _tanhf _fdimf _fmaf _rsqrtf _fdivide _frecip _mix _frexp _ldexp isinf isnan signbit
 make_float2 make_float3 make_float4 abs min max
 """.split())
-KEYWORDS = frozenset("if while for switch return sizeof".split())
+#: Types and qualifiers the DCTL README documents (C-like: ``int``/``float``, the vector types,
+#: ``__DEVICE__`` functions, ``__CONSTANT__`` memory and ``__CONSTANTREF__`` references).
+TYPES = frozenset("float float2 float3 float4 int".split())
+QUALIFIERS = frozenset("__DEVICE__ __CONSTANT__ __CONSTANTREF__ const".split())
+#: The C control flow a DCTL may use, and vector components.
+KEYWORDS = frozenset("if else for while do switch case default break continue return sizeof typedef struct".split())
+MEMBERS = frozenset("x y z w".split())
 _UI = re.compile(r"DEFINE_UI_PARAMS\s*\((?P<body>[^()]*)\)(?P<semi>\s*;)?")
 _FLOAT = re.compile(r"(?<![\w.])(\d+\.\d*|\.\d+|\d+(?:\.\d*)?[eE][-+]?\d+)(?P<suffix>[fF]?)(?![\w.])")
 
@@ -94,4 +102,14 @@ def lint(text: str) -> list[str]:
             problems.append("make_float3 needs three arguments")
         if fn not in DOCUMENTED and fn not in defined and fn not in KEYWORDS:
             problems.append(f"call to undocumented function {fn}()")
+    declared = set(re.findall(r"\b(?:%s)\s+([A-Za-z_]\w*)" % "|".join(sorted(TYPES)), body))
+    declared |= {c["name"] for c in controls(text)} | {i for c in controls(text) for i in c["ids"]}
+    known = TYPES | QUALIFIERS | KEYWORDS | DOCUMENTED | defined | declared
+    unknown = []
+    for m in re.finditer(r"(\.\s*)?\b([A-Za-z_]\w*)", re.sub(r"\b\d[\w.]*", " ", body)):
+        word = m.group(2)
+        if (word not in (MEMBERS if m.group(1) else known)) and word not in unknown:
+            unknown.append(word)
+    problems += [f"{w!r} is not a type, qualifier or function the DCTL documentation lists, nor a name "
+                 f"declared with one" for w in unknown]
     return problems

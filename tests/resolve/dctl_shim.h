@@ -2,6 +2,8 @@
 // Models Resolve's documented DCTL builtins (Developer/DaVinciCTL/README.txt):
 // float3 + make_float3, __DEVICE__/__CONSTANT__ qualifiers, the _xxx float math
 // functions, and DEFINE_UI_PARAMS controls as exported globals a test can set.
+// DCTL has no double (GPUs may lack it): after the shim's own includes the word is poisoned,
+// and the build turns every implicit float -> double promotion into an error.
 #pragma once
 #include <cmath>
 
@@ -39,3 +41,5 @@ __DEVICE__ float _saturatef(float a) { return _clampf(a, 0.0f, 1.0f); }
 #define DCTL_UI_DCTLUI_VALUE_BOX(name, def) extern "C" { float name = (def); }
 #define DCTL_UI_DCTLUI_CHECK_BOX(name, def) extern "C" { int name = (def); }
 #define DCTL_UI_DCTLUI_COMBO_BOX(name, def, ...) extern "C" { int name = (def); }
+
+#pragma GCC poison double

@@ -53,7 +53,8 @@ class Compiled:
 
 
 def build(path: Path, out_dir: Path) -> Path:
-    """Compile ``path`` into a shared library in ``out_dir`` (-O2, IEEE float: no -ffast-math)."""
+    """Compile ``path`` into a shared library in ``out_dir`` (-O2, IEEE float: no -ffast-math; ``double``
+    poisoned by the shim and implicit float -> double promotion an error, as DCTL has no double)."""
     path = Path(path).resolve()
     text = path.read_text(encoding="utf-8")
     enums = "\n".join(f"enum {{ {', '.join(c['ids'])} }};" for c in dctl_lint.controls(text) if c["ids"])
@@ -61,7 +62,8 @@ def build(path: Path, out_dir: Path) -> Path:
     cpp, lib = out_dir / f"{key}.cpp", out_dir / f"{key}.so"
     if not lib.exists():
         cpp.write_text(WRAPPER.format(enums=enums, path=str(path)), encoding="utf-8")
-        cmd = ["g++", "-std=c++17", "-O2", "-Wall", "-Werror", "-Wno-unused-variable", "-shared", "-fPIC",
+        cmd = ["g++", "-std=c++17", "-O2", "-Wall", "-Werror", "-Wdouble-promotion", "-Wno-unused-variable",
+               "-shared", "-fPIC",
                "-Wl,-Bsymbolic", f"-I{HERE}", "-o", str(lib), str(cpp)]
         done = subprocess.run(cmd, capture_output=True, text=True)
         if done.returncode:

@@ -16,7 +16,7 @@ def test_every_category_is_shipped():
     names = {p.relative_to(DCTL_DIR).as_posix() for p in SHIPPED}
     assert {"aceskit RGC Reference.dctl", "aceskit Gamut Compress.dctl"} <= names
     assert sum(n.startswith("Baked/") for n in names) == 6
-    assert sum(n.startswith("CSC/") for n in names) == 2 * len(dctl.camera_spaces())
+    assert sum(n.startswith("CSC/") for n in names) == len(dctl.HOST.conversion_pairs())
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
@@ -40,6 +40,10 @@ BREAKS = {
     "needs exactly one transform": ("int p_X, int p_Y", "int p_X, int  p_Z, int p_Y"),
     "undocumented function powf": ("_powf(", "powf("),
     "undocumented function _expm1f": ("_exp2f(", "_expm1f("),
+    "'double' is not a type": ("const float t0 = _fmaxf(c.y, c.z);", "const double t0 = _fmaxf(c.y, c.z);"),
+    "'long' is not a type": ("const int t2 = t1 == 0.0f;", "const long t2 = t1 == 0.0f;"),
+    "'static' is not a type": ("const float t0 = _fmaxf(c.y, c.z);", "static float t0 = _fmaxf(c.y, c.z);"),
+    "'r' is not a type": ("_fmaxf(c.y, c.z)", "_fmaxf(c.r, c.z)"),
 }
 
 
@@ -53,3 +57,19 @@ def test_lint_catches(rule):
 
 def test_lint_catches_a_second_transform():
     assert any("exactly one transform" in p for p in lint(GOOD + "\n" + dctl.SIGNATURE + "\n{ return make_float3(p_R, p_G, p_B); }\n"))
+
+
+@pytest.mark.parametrize("old, new", [
+    ("const float t0 = _fmaxf(c.y, c.z);", "const double t0 = _fmaxf(c.y, c.z);"),   # a double temporary
+    ("1.0f - ", "1.0 - "),                                                           # float promoted to double
+])
+def test_the_test_compiler_rejects_double(tmp_path, old, new):
+    """DCTL has no double: the shim poisons it and the build makes float -> double promotion an error,
+    so such a DCTL cannot reach the numeric tests (the unchanged file compiles)."""
+    from dctlrun import build
+    good, bad = tmp_path / "good.dctl", tmp_path / "bad.dctl"
+    good.write_text(GOOD, encoding="utf-8")
+    bad.write_text(GOOD.replace(old, new, 1), encoding="utf-8")
+    assert build(good, tmp_path).exists()
+    with pytest.raises(RuntimeError, match="double"):
+        build(bad, tmp_path)

@@ -165,26 +165,30 @@ def hlg_display(lw: float = 1000.0, lb: float = 0.0) -> PixelTransfer:
     """BT.2100-2 HLG reference display (EOTF = OOTF ∘ inverse OETF with black lift), 1.0 = 100 cd/m².
 
     System gamma 1.2 + 0.42·log10(Lw/1000); the OOTF scales each channel by the luminance
-    Y_S = 0.2627 R + 0.6780 G + 0.0593 B, so this encoding mixes channels.
+    Y_S = 0.2627 R + 0.6780 G + 0.0593 B, so this encoding mixes channels.  Negative values are
+    mirrored (odd curves, the OOTF on |Y|), as OpenColorIO's Rec.2100-HLG display does.
     """
     if not (lw > 0 and 0 <= lb < lw):
         raise ValueError(f"HLG needs Lw > 0 and 0 <= Lb < Lw, got Lw={lw!r}, Lb={lb!r}")
     gam = 1.2 + 0.42 * math.log10(lw / 1000.0)
     beta = math.sqrt(3.0 * (lb / lw) ** (1.0 / gam))
     wr, wg, wb = BT2100_LUMA
-    tiny = 1e-10
+    # OpenColorIO limits the OOTF's gain in the dark: display luminance at least 1e-4 in its units
+    # of 1/3^gamma of Lw (scene luminance at least 1e-4^(1/gamma) in units of 1/3 of E = 1)
+    yd_min = 1e-4 * 3.0 ** -gam
+    ys_min = 1e-4 ** (1.0 / gam) / 3.0
 
     def decode(r, g, b):
-        es = [_hlg_oetf_inverse(E.maximum((1.0 - beta) * c + beta, 0.0)) for c in (r, g, b)]
-        ys = E.maximum(wr * es[0] + wg * es[1] + wb * es[2], tiny)
+        es = [E.mirror(_hlg_oetf_inverse, (1.0 - beta) * c + beta) for c in (r, g, b)]
+        ys = E.maximum(E.fabs(wr * es[0] + wg * es[1] + wb * es[2]), ys_min)
         k = lw / 100.0 * ys ** (gam - 1.0)
         return tuple(k * e for e in es)
 
     def encode(r, g, b):
-        fd = [E.maximum(c, 0.0) * (100.0 / lw) for c in (r, g, b)]
-        yd = E.maximum(wr * fd[0] + wg * fd[1] + wb * fd[2], tiny)
+        fd = [c * (100.0 / lw) for c in (r, g, b)]
+        yd = E.maximum(E.fabs(wr * fd[0] + wg * fd[1] + wb * fd[2]), yd_min)
         k = yd ** ((1.0 - gam) / gam)
-        return tuple((_hlg_oetf(k * f) - beta) / (1.0 - beta) for f in fd)
+        return tuple((E.mirror(_hlg_oetf, k * f) - beta) / (1.0 - beta) for f in fd)
 
     return PixelTransfer("HLG display", encode, decode, source="ITU-R BT.2100-2 Table 5",
                          params=(("Lw", lw), ("Lb", lb), ("gamma", gam)))
