@@ -4,7 +4,8 @@ The extension zip holds hosts/blender plus an aceskit wheel built from this chec
 (``pip wheel --no-deps``; Blender brings numpy).  It is validated with ``blender_ext.py``, the
 extension tool shipped with Blender (and with the ``bpy`` module), when one is found.  With a
 ``blender`` on PATH (or ``--blender``) the zip is installed into the user repository and
-enabled; otherwise the one step to do by hand is printed.
+enabled; otherwise the one step to do by hand is printed.  An existing zip is replaced only with
+``--overwrite``.
 """
 
 from __future__ import annotations
@@ -99,13 +100,13 @@ def _zip_dir(src: Path, dest: Path) -> None:
                 zf.write(path, path.relative_to(src).as_posix())
 
 
-def build(zip_path: Path, blender: Optional[str] = None) -> Path:
-    """Build and validate the extension zip at ``zip_path`` (written atomically)."""
+def build(zip_path: Path, blender: Optional[str] = None, overwrite: bool = False) -> Path:
+    """Build and validate the extension zip at ``zip_path`` (written atomically; an existing file
+    is replaced only with ``overwrite``)."""
     zip_path = Path(zip_path).resolve()
     if zip_path.suffix.lower() != ".zip":
         raise InstallError(f"--zip must name a .zip file, got {str(zip_path)!r}")
-    if not zip_path.parent.is_dir():
-        raise InstallError(f"--zip folder does not exist: {zip_path.parent}")
+    fileio.prepare_output(zip_path, overwrite=overwrite, what="--zip")
     tool = find_blender_ext(blender)
     with tempfile.TemporaryDirectory(prefix="aceskit-blender-") as tmp:
         src = stage(Path(tmp))
@@ -141,6 +142,7 @@ def main(argv: list) -> int:
     parser.add_argument("--zip", help="where to write the extension zip (default: aceskit-<version>.zip here)")
     parser.add_argument("--blender", help="Blender executable to install into (default: blender on PATH)")
     parser.add_argument("--build-only", action="store_true", help="build and validate the zip, do not install")
+    parser.add_argument("--overwrite", action="store_true", help="replace an existing --zip file")
     parser.add_argument("--uninstall", action="store_true", help="remove the extension from Blender")
     args = parser.parse_args(argv)
     try:
@@ -154,7 +156,8 @@ def main(argv: list) -> int:
             _run([blender, *cmd], "blender extension remove")
             print(f"removed the aceskit extension from {blender}")
             return 0
-        zip_path = build(Path(args.zip or f"{EXTENSION_ID}-{aceskit_version()}.zip"), blender or args.blender)
+        zip_path = build(Path(args.zip or f"{EXTENSION_ID}-{aceskit_version()}.zip"), blender or args.blender,
+                         overwrite=args.overwrite)
         checked = "validated with blender_ext.py" if find_blender_ext(blender) else \
             "not validated: no blender_ext.py found (it ships with Blender and with the bpy module)"
         print(f"built {zip_path} ({checked})")
@@ -168,7 +171,7 @@ def main(argv: list) -> int:
         _run([blender, *cmd], "blender extension install-file")
         print(f"installed and enabled aceskit in {blender}")
         return 0
-    except InstallError as e:
+    except (InstallError, fileio.OutputError) as e:
         print(f"aceskit install blender: {e}", file=sys.stderr)
         return 1
 

@@ -1,10 +1,11 @@
-"""``aceskit install nuke [--dest DIR] [--uninstall] [--home DIR]``.
+"""``aceskit install nuke [--dest DIR] [--overwrite] [--uninstall] [--home DIR]``.
 
 Copies the plug-in folder (``hosts/nuke`` plus the aceskit core package under ``python/``) to
 ``~/.nuke/aceskit`` (or ``--dest``) and adds one ``nuke.pluginAddPath`` line to ``~/.nuke/init.py``
-(Nuke runs every init.py on its plug-in path; ``~/.nuke`` is always on it).  Running it again
-replaces the folder and leaves the one line; ``--uninstall`` removes both.  Files are written
-atomically; a destination that is not an aceskit install is never overwritten or deleted.
+(Nuke runs every init.py on its plug-in path; ``~/.nuke`` is always on it).  Over an earlier
+install (its folder or its line) it runs only with ``--overwrite``: it replaces the folder and
+leaves the one line; ``--uninstall`` removes both.  Files are written atomically; a destination
+that is not an aceskit install is never overwritten or deleted.
 """
 
 from __future__ import annotations
@@ -35,11 +36,18 @@ def _line(dest: Path) -> str:
     return f"import nuke; nuke.pluginAddPath({str(dest)!r})  {TAG}"
 
 
+def _is_our_line(line: str, dest: Path) -> bool:
+    return line.rstrip().endswith(TAG) and repr(str(dest)) in line
+
+
+def _lines(init_py: Path) -> list:
+    return init_py.read_text(encoding="utf-8").splitlines() if init_py.exists() else []
+
+
 def _edit_init(init_py: Path, dest: Path, add: bool) -> bool:
     """Add or remove our line; returns True when the file changed."""
-    text = init_py.read_text(encoding="utf-8") if init_py.exists() else ""
-    lines = text.splitlines()
-    kept = [ln for ln in lines if not (ln.rstrip().endswith(TAG) and repr(str(dest)) in ln)]
+    lines = _lines(init_py)
+    kept = [ln for ln in lines if not _is_our_line(ln, dest)]
     new = kept + ([_line(dest)] if add else [])
     if new == lines:
         return False
@@ -54,9 +62,10 @@ def _is_ours(dest: Path) -> bool:
     return (dest / MARKER).is_file()
 
 
-def install(dest: Path, nuke_dir: Path) -> None:
-    if dest.exists() and not _is_ours(dest):
-        raise InstallError(f"--dest {dest} exists and is not an aceskit install; choose a new folder")
+def install(dest: Path, nuke_dir: Path, overwrite: bool = False) -> None:
+    init_py = nuke_dir / "init.py"
+    line_there = any(_is_our_line(ln, dest) for ln in _lines(init_py))
+    fileio.check_install([dest], MARKER, overwrite=overwrite, installed=[dest] if line_there else [])
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -71,7 +80,7 @@ def install(dest: Path, nuke_dir: Path) -> None:
         os.replace(payload, dest)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _edit_init(nuke_dir / "init.py", dest, add=True)
+    _edit_init(init_py, dest, add=True)
 
 
 def uninstall(dest: Path, nuke_dir: Path) -> None:
@@ -86,6 +95,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     ap = argparse.ArgumentParser(prog="aceskit install nuke", description=__doc__.splitlines()[0])
     ap.add_argument("--dest", help="plug-in folder (default: ~/.nuke/aceskit)")
     ap.add_argument("--home", help="home folder whose .nuke/init.py is edited (default: your home)")
+    ap.add_argument("--overwrite", action="store_true", help="replace an earlier aceskit install at --dest")
     ap.add_argument("--uninstall", action="store_true", help="remove the folder and the init.py line")
     args = ap.parse_args(list(argv) if argv is not None else None)
     home = Path(args.home).expanduser() if args.home else Path.home()
@@ -98,10 +108,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             uninstall(dest, nuke_dir)
             print(f"removed {dest} and its line in {nuke_dir / 'init.py'}")
         else:
-            install(dest, nuke_dir)
+            install(dest, nuke_dir, overwrite=args.overwrite)
             print(f"installed the aceskit Nuke plug-in in {dest}; Nuke loads it through {nuke_dir / 'init.py'}")
         return 0
-    except (InstallError, OSError) as e:
+    except (InstallError, fileio.OutputError, OSError) as e:
         print(f"aceskit install nuke: {e}", file=sys.stderr)
         return 1
 

@@ -1,4 +1,4 @@
-"""``aceskit install resolve [--prefix DIR] [--uninstall]``.
+"""``aceskit install resolve [--prefix DIR] [--overwrite] [--uninstall]``.
 
 Installs, per OS (Resolve's DaVinciCTL and scripting READMEs):
 
@@ -13,8 +13,8 @@ Installs, per OS (Resolve's DaVinciCTL and scripting READMEs):
   data folder, so the scripts run without this checkout (Resolve's Python needs numpy).
 
 ``--prefix DIR`` re-roots every path under DIR (for packaging and tests).  Re-running replaces
-what it installed; ``--uninstall`` removes exactly those folders.  A folder without the aceskit
-marker is never overwritten or deleted.
+what it installed, with ``--overwrite`` only; ``--uninstall`` removes exactly those folders.  A
+folder without the aceskit marker is never overwritten or deleted.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ import sys
 import tempfile
 from pathlib import Path, PurePath
 from typing import Optional, Sequence
+
+from aceskit import fileio
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = ROOT / "hosts" / "resolve"
@@ -78,9 +80,7 @@ def targets(prefix: Optional[Path] = None) -> dict[str, Path]:
 
 
 def _replace_dir(dest: Path, fill) -> None:
-    """Build the folder in a sibling staging folder, then swap it in."""
-    if dest.exists() and not (dest / MARKER).is_file():
-        raise InstallError(f"{dest} exists and is not an aceskit install; move it away first")
+    """Build the folder in a sibling staging folder, then swap it in (checked by :func:`install`)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{dest.name}.", dir=dest.parent))
     try:
@@ -96,8 +96,9 @@ def _replace_dir(dest: Path, fill) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def install(prefix: Optional[Path] = None) -> dict[str, Path]:
+def install(prefix: Optional[Path] = None, overwrite: bool = False) -> dict[str, Path]:
     t = targets(prefix)
+    fileio.check_install(t.values(), MARKER, overwrite=overwrite)
 
     def dctls(p: Path) -> None:
         shutil.copytree(HOST / "dctl", p, ignore=_IGNORE)
@@ -140,6 +141,7 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="aceskit install resolve",
                                      description="Install the aceskit DCTLs and scripts for DaVinci Resolve.")
     parser.add_argument("--prefix", type=Path, help="re-root every install path under this folder")
+    parser.add_argument("--overwrite", action="store_true", help="replace an earlier aceskit install")
     parser.add_argument("--uninstall", action="store_true", help="remove what a previous install put in place")
     args = parser.parse_args(list(argv))
     try:
@@ -147,11 +149,11 @@ def main(argv: Sequence[str]) -> int:
             removed = uninstall(args.prefix)
             print("removed " + (", ".join(map(str, removed)) if removed else "nothing (not installed)"))
         else:
-            for key, path in install(args.prefix).items():
+            for key, path in install(args.prefix, args.overwrite).items():
                 print(f"{key:8s} {path}")
             print("Restart Resolve (or use Update Lists in the LUT browser) to see the DCTLs; "
                   "the scripts are under Workspace > Scripts > aceskit.")
-    except (InstallError, OSError) as e:
+    except (InstallError, fileio.OutputError, OSError) as e:
         print(f"aceskit install resolve: {e}", file=sys.stderr)
         return 1
     return 0

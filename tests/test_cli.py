@@ -362,6 +362,21 @@ def test_exit_codes_are_the_same_for_every_command(files, capsys, command, expec
         assert "Traceback" not in err and err.strip()
 
 
+def test_install_blender_replaces_a_zip_only_with_overwrite(tmp_path, capsys):
+    """Refused before the wheel is built: an existing --zip without --overwrite, a folder with it."""
+    def error(argv):
+        code, err = main(["install", "blender", "--build-only", *argv]), capsys.readouterr().err.strip()
+        assert code == 1 and err.startswith("aceskit install blender: ") and "\n" not in err, err
+        return err
+    old = tmp_path / "aceskit.zip"
+    old.write_bytes(b"an older build")
+    assert f"--zip {old} exists; pass --overwrite" in error(["--zip", str(old)])
+    assert old.read_bytes() == b"an older build"
+    (tmp_path / "folder.zip").mkdir()
+    assert "is a folder" in error(["--overwrite", "--zip", str(tmp_path / "folder.zip")])
+    assert (tmp_path / "folder.zip").is_dir()
+
+
 def test_exit_code_partial_batch(files, capsys):
     code = main(["batch", files["seq"], str(files["tmp"] / "p/o.####.exr"), "--to", "ACEScg", "--quiet"])
     assert code == 3 and "frame 2 failed" in capsys.readouterr().err

@@ -6,7 +6,8 @@ replaces (or those a new file would get under the process umask), and is renamed
 target; on any failure the temporary file is removed and the target is left as it was.
 :func:`prepare_output` is the check every command makes on each output before any work: the
 path is not a folder, device, FIFO or socket, an existing file is replaced only when asked, the
-extension fits the format, and the folder exists (it is created).
+extension fits the format, and the folder exists (it is created).  :func:`check_install` is the
+same check for the folders a host installer replaces.
 """
 
 from __future__ import annotations
@@ -98,6 +99,26 @@ def prepare_outputs(paths: Iterable[PathLike], *, overwrite: bool = False) -> No
             raise OutputError(f"the output {os.fspath(existing)} exists{more}; pass --overwrite to replace")
     for p in {Path(os.path.abspath(p)).parent: p for p in paths}.values():
         make_parent(p)
+
+
+def check_install(folders: Iterable[PathLike], marker: str, *, overwrite: bool = False,
+                  installed: Iterable[PathLike] = ()) -> None:
+    """Check, before any work, the folders a host installer replaces.
+
+    A path of ``folders`` that exists without the file ``marker`` in it (a file, or a folder aceskit
+    did not install) is refused, with or without ``overwrite``.  An earlier install (a marked folder,
+    or a path of ``installed``, where another trace such as a line it added says it is) is replaced
+    only with ``overwrite``.  Errors (:class:`OutputError`) name the first such path.
+    """
+    folders = [Path(f) for f in folders]
+    for f in folders:
+        if os.path.lexists(f) and not (f / marker).is_file():
+            raise OutputError(f"{os.fspath(f)} exists and is not an aceskit install; "
+                              "choose another folder or move it away")
+    if not overwrite:
+        found = next(iter([f for f in folders if f.exists()] + [Path(p) for p in installed]), None)
+        if found is not None:
+            raise OutputError(f"aceskit is already installed at {os.fspath(found)}; pass --overwrite to replace it")
 
 
 def remove_temporaries(paths: Iterable[PathLike]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,14 +25,20 @@ def _our_lines(init_py: Path) -> list[str]:
     return [ln for ln in init_py.read_text().splitlines() if "pluginAddPath" in ln]
 
 
-def test_install_is_idempotent_and_uninstall_removes_both(installer, tmp_path):
+def test_install_is_idempotent_and_uninstall_removes_both(installer, tmp_path, capsys):
     home = tmp_path / "home"
     (home / ".nuke").mkdir(parents=True)
     init_py = home / ".nuke" / "init.py"
     init_py.write_text("import nuke\nnuke.pluginAddPath('/studio/tools')\n")
-    for _ in range(2):
-        assert installer.main(["--home", str(home)]) == 0
+    assert installer.main(["--home", str(home)]) == 0
     dest = home / ".nuke" / "aceskit"
+    (dest / "stale.txt").write_text("left from an old install")
+    assert installer.main(["--home", str(home)]) == 1      # an earlier install: only with --overwrite
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"already installed at {dest}; pass --overwrite" in err
+    assert (dest / "stale.txt").exists()
+    assert installer.main(["--home", str(home), "--overwrite"]) == 0
+    assert not (dest / "stale.txt").exists()
     assert (dest / "init.py").is_file() and (dest / "menu.py").is_file()
     assert sorted(p.name for p in (dest / "gizmos").iterdir()) == \
         sorted(p.name for p in (ROOT / "hosts" / "nuke" / "gizmos").iterdir())
@@ -72,14 +79,33 @@ def test_custom_dest_and_fresh_home(installer, tmp_path):
     assert not dest.exists() and _our_lines(home / ".nuke" / "init.py") == []
 
 
-def test_refuses_to_overwrite_a_foreign_folder(installer, tmp_path, capsys):
+def test_the_init_py_line_alone_counts_as_an_install(installer, tmp_path, capsys):
+    """The folder was deleted by hand but init.py still loads it: still an install to replace."""
+    home = tmp_path / "h"
+    home.mkdir()
+    dest = tmp_path / "tools" / "aceskit-nuke"
+    assert installer.main(["--home", str(home), "--dest", str(dest)]) == 0
+    shutil.rmtree(dest)
+    assert installer.main(["--home", str(home), "--dest", str(dest)]) == 1
+    assert f"already installed at {dest}; pass --overwrite" in capsys.readouterr().err
+    assert not dest.exists()
+    assert installer.main(["--home", str(home), "--dest", str(dest), "--overwrite"]) == 0
+    assert (dest / "menu.py").is_file() and len(_our_lines(home / ".nuke" / "init.py")) == 1
+
+
+@pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
+def test_refuses_to_overwrite_a_foreign_folder(installer, tmp_path, capsys, overwrite):
     home = tmp_path / "h"
     home.mkdir()
     dest = tmp_path / "precious"
     dest.mkdir()
     (dest / "keep.txt").write_text("mine")
-    assert installer.main(["--home", str(home), "--dest", str(dest)]) == 1
+    assert installer.main(["--home", str(home), "--dest", str(dest), *overwrite]) == 1
     assert "not an aceskit install" in capsys.readouterr().err
+    (tmp_path / "file").write_text("mine")
+    assert installer.main(["--home", str(home), "--dest", str(tmp_path / "file"), *overwrite]) == 1
+    assert "not an aceskit install" in capsys.readouterr().err and (tmp_path / "file").read_text() == "mine"
+    assert not (home / ".nuke" / "init.py").exists()
     assert installer.main(["--home", str(home), "--dest", str(dest), "--uninstall"]) == 1
     assert (dest / "keep.txt").read_text() == "mine"
     assert installer.main(["--home", str(tmp_path / "missing")]) == 1

@@ -21,7 +21,7 @@ def tree(path):
     return {p.relative_to(path).as_posix(): p.read_bytes() for p in path.rglob("*") if p.is_file()}
 
 
-def test_install_reinstall_uninstall(installer, tmp_path):
+def test_install_reinstall_uninstall(installer, tmp_path, capsys):
     prefix = tmp_path / "root"
     assert installer.main(["--prefix", str(prefix)]) == 0
     t = installer.targets(prefix)
@@ -42,7 +42,12 @@ def test_install_reinstall_uninstall(installer, tmp_path):
     other.write_text("LUT_3D_SIZE 2\n")
     first = {k: tree(v) for k, v in t.items()}
     (t["dctl"] / "Baked" / "stale.dctl").write_text("// left from an old install")
-    assert installer.main(["--prefix", str(prefix)]) == 0
+    capsys.readouterr()
+    assert installer.main(["--prefix", str(prefix)]) == 1        # replaced only with --overwrite
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"already installed at {t['dctl']}; pass --overwrite" in err
+    assert (t["dctl"] / "Baked" / "stale.dctl").exists()
+    assert installer.main(["--prefix", str(prefix), "--overwrite"]) == 0
     assert {k: tree(v) for k, v in t.items()} == first
     assert installer.main(["--prefix", str(prefix), "--uninstall"]) == 0
     assert not any(v.exists() for v in t.values())
@@ -50,16 +55,19 @@ def test_install_reinstall_uninstall(installer, tmp_path):
     assert installer.main(["--prefix", str(prefix), "--uninstall"]) == 0     # nothing left: still fine
 
 
-def test_foreign_folder_is_never_replaced(installer, tmp_path, capsys):
+@pytest.mark.parametrize("overwrite", [[], ["--overwrite"]])
+def test_foreign_folder_is_never_replaced(installer, tmp_path, capsys, overwrite):
     prefix = tmp_path / "root"
-    foreign = installer.targets(prefix)["dctl"]
+    t = installer.targets(prefix)
+    foreign = t["scripts"]
     foreign.mkdir(parents=True)
-    (foreign / "mine.dctl").write_text("// a user's own aceskit folder")
-    assert installer.main(["--prefix", str(prefix)]) == 1
+    (foreign / "mine.py").write_text("# a user's own aceskit folder")
+    assert installer.main(["--prefix", str(prefix), *overwrite]) == 1
     assert "is not an aceskit install" in capsys.readouterr().err
-    assert (foreign / "mine.dctl").exists()
+    assert (foreign / "mine.py").exists()
+    assert not t["dctl"].exists() and not t["python"].exists()     # refused before any work
     assert installer.main(["--prefix", str(prefix), "--uninstall"]) == 1
-    assert (foreign / "mine.dctl").exists()
+    assert (foreign / "mine.py").exists()
 
 
 def test_installed_script_bootstraps_from_its_config(installer, tmp_path):
