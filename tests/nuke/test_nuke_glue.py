@@ -259,6 +259,20 @@ def test_read_without_color_metadata_is_left_alone(nk, tmp_path):
     assert read["colorspace"].value() == "default"
 
 
+def test_read_with_custom_primaries_is_left_alone_and_says_how_to_convert(nk):
+    """ScanLines/Tree.exr has chromaticities of no registered space: no OCIO name to set."""
+    read_mod = importlib.import_module("aceskit_nuke.read")
+    tree = ROOT / ".." / "shared" / "testdata" / "openexr-images" / "ScanLines" / "Tree.exr"
+    assert tree.is_file(), f"the shared test data is missing: {tree}"
+    read = nk.createNode("Read")
+    read["file"].setValue(str(tree))
+    assert read_mod.set_colorspace_from_metadata(read) is None
+    assert read["colorspace"].value() == "default"
+    assert len(nk.messages) == 1 and "\n" not in nk.messages[0]
+    assert "custom primaries" in nk.messages[0]
+    assert f"aceskit convert {tree} OUT.exr --to ACEScg" in nk.messages[0]
+
+
 # -- static types ------------------------------------------------------------------------------------
 def _mypy(*paths: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, MYPYPATH=os.pathsep.join([str(ROOT / "core"), str(PYDIR)]))
