@@ -372,3 +372,34 @@ def test_per_frame_amfs_on_resume(tmp_path):
     assert main(["batch", pattern, out, "--to", "ACEScg", "--quiet", "--skip-existing", "--amf-per-frame"]) == 0
     assert sorted(p.name for p in (tmp_path / "out").glob("*.amf")) == ["o.0001.amf", "o.0002.amf", "o.0003.amf"]
     assert (tmp_path / "out/o.0001.amf").stat().st_mtime_ns == stamp
+
+
+
+def test_sequence_amf_uses_the_projects_untagged_space_for_skipped_frames(tmp_path, capsys):
+    """Untagged input read as the project's Rec.709: the sequence AMF says so whether its frames were
+    converted now or kept by --skip-existing (ACES has no Rec.709 input transform ID: the AMF names the
+    input in its description, records no inputTransform, and warns)."""
+    import xml.etree.ElementTree as ET
+    import OpenEXR
+    from aceskit import amf
+    ns = {"aces": "urn:ampas:aces:amf:v2.0"}
+    px = testimage.rgc_validation_image(64, 48).astype(np.float32)
+    (tmp_path / "in").mkdir()
+    for f in (1, 2):  # no chromaticities, colorInteropID or ACES container flag
+        OpenEXR.File({"compression": OpenEXR.ZIP_COMPRESSION, "type": OpenEXR.scanlineimage},
+                     {"RGB": px}).write(str(tmp_path / f"in/p.{f:04d}.exr"))
+    proj = tmp_path / "show.json"
+    proj.write_text(json.dumps({"aces_version": "1.3", "rgc": False, "untagged": "Linear Rec.709 (sRGB)"}))
+    args = ["batch", str(tmp_path / "in/p.####.exr"), str(tmp_path / "out/o.####.exr"), "--to", "ACEScg",
+            "--project", str(proj), "--quiet"]
+    for extra, name, done in (([], "first.amf", "2 converted, 0 skipped"),
+                              (["--skip-existing"], "resumed.amf", "0 converted, 2 skipped")):
+        assert main([*args, *extra, "--amf", str(tmp_path / name)]) == 0
+        out, err = capsys.readouterr()
+        assert done in out
+        assert "'Linear Rec.709 (sRGB)' has no ACES 1.3 transform ID" in err
+        root = ET.parse(tmp_path / name).getroot()
+        assert root.findtext("aces:amfInfo/aces:description", namespaces=ns) == \
+            "o: Linear Rec.709 (sRGB) to ACEScg, no RGC"
+        assert root.find(".//aces:inputTransform", ns) is None
+        assert not amf.validate(str(tmp_path / name))
