@@ -64,6 +64,7 @@ def _is_ours(dest: Path) -> bool:
 
 def install(dest: Path, nuke_dir: Path, overwrite: bool = False) -> None:
     init_py = nuke_dir / "init.py"
+    fileio.check_target(init_py, "the Nuke startup file")
     line_there = any(_is_our_line(ln, dest) for ln in _lines(init_py))
     fileio.check_install([dest], MARKER, overwrite=overwrite, installed=[dest] if line_there else [])
     dest.parent.mkdir(parents=True, exist_ok=True)

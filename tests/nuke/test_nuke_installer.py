@@ -109,6 +109,10 @@ def test_refuses_to_overwrite_a_foreign_folder(installer, tmp_path, capsys, over
     assert installer.main(["--home", str(home), "--dest", str(dest), "--uninstall"]) == 1
     assert (dest / "keep.txt").read_text() == "mine"
     assert installer.main(["--home", str(tmp_path / "missing")]) == 1
+    (home / ".nuke" / "init.py").mkdir(parents=True)      # not a file: refused before copying
+    assert installer.main(["--home", str(home), "--dest", str(tmp_path / "new"), "--overwrite"]) == 1
+    assert "init.py is a folder, not a regular file" in capsys.readouterr().err
+    assert not (tmp_path / "new").exists()
 
 
 def test_cli_entry_point(tmp_path):
