@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import math
 import os
 import sys
 import tempfile
@@ -118,20 +117,23 @@ _TESTS = {"lt": "{0} < {1}", "le": "{0} <= {1}", "gt": "{0} > {1}", "ge": "{0} >
 _LOGIC = {"and": "{0} and {1}", "or": "{0} or {1}", "not": "not {0}"}
 
 
-def _literal(v: float) -> str:
-    if math.isnan(v):
-        return "math.nan"
-    if math.isinf(v):
-        return "math.inf" if v > 0 else "(-math.inf)"
-    return repr(v) if v >= 0 else f"({v!r})"
-
-
 class _Writer:
-    """Python source under construction: numbered temporaries, indented lines."""
+    """Python source under construction: numbered temporaries, indented lines, and the constants,
+    which the kernel reads from its ``env`` argument (so chains that differ only in their numbers,
+    such as two exposure indices of one camera curve, share a kernel)."""
 
-    def __init__(self):
+    def __init__(self, names: Sequence[str]):
         self.lines: list[str] = []
         self.count = 0
+        self.slots = {n: f"c{k}" for k, n in enumerate(names)}  # parameters first
+        self.values: list[float] = []
+
+    def const(self, v: float) -> str:
+        key = repr(float(v))
+        if key not in self.slots:
+            self.slots[key] = f"c{len(self.slots)}"
+            self.values.append(float(v))
+        return self.slots[key]
 
     def temp(self, depth: int, code: str) -> str:
         self.count += 1
@@ -159,7 +161,7 @@ class _Writer:
             if id(node) in scope:
                 return scope[id(node)]
         if node.op == "const":
-            return (_literal(node.value), False)
+            return (self.const(node.value), False)
         if node.op == "var":
             return (bind[node.name], False)
         if node.op == "select":
@@ -214,7 +216,7 @@ def _parameters(chain: Sequence) -> list[str]:
 def _op(w: _Writer, op, rgb: list[str], bind: dict, depth: int) -> list[str]:
     """Emit one op on the channel values ``rgb``; returns the names of its outputs."""
     if isinstance(op, Matrix):
-        return [w.temp(depth, " + ".join(f"{_literal(float(c))} * {v}" for c, v in zip(row, rgb))) for row in op.m]
+        return [w.temp(depth, " + ".join(f"{w.const(c)} * {v}" for c, v in zip(row, rgb))) for row in op.m]
     if isinstance(op, Curve):
         return [w.graph([op.fn], {**bind, "x": v}, depth)[0] for v in rgb]
     if isinstance(op, (PixelExpr, GamutCompress)):
@@ -232,22 +234,12 @@ def _count(w: _Writer, before: list[str], after: list[str], depth: int) -> None:
     w.line(depth + 1, "changed += 1")
 
 
-def source(chain: Sequence, in_dtype=np.float32, out_dtype=np.float32) -> str:
-    """The kernel module for ``chain`` reading ``in_dtype`` and writing ``out_dtype`` pixels.
-
-    ``kernel(src, dst, env, table, start, stop)`` runs pixels ``start:stop`` of the (n, 3) arrays
-    ``src`` and ``dst`` (float16 as its uint16 bits, decoded through ``table``), with the chain's
-    parameters in ``env`` (sorted by name), and returns the number of pixels a gamut compression
-    changed.
-    """
-    chain = tuple(chain)
+def _generate(chain: tuple, in_dtype, out_dtype) -> tuple:
+    """(kernel module source, the names of the chain's parameters, the constants after them)."""
     half_in, half_out = np.dtype(in_dtype) == np.float16, np.dtype(out_dtype) == np.float16
-    w = _Writer()
     names = _parameters(chain)
-    bind = {n: f"p_{n}" for n in names}
-    w.line(0, f"def kernel(src, dst, env, table, start, stop):  # {np.dtype(in_dtype)} -> {np.dtype(out_dtype)}")
-    for k, n in enumerate(names):
-        w.line(1, f"p_{n} = env[{k}]")
+    w = _Writer(names)
+    bind = {n: w.slots[n] for n in names}
     w.line(1, "changed = 0")
     w.line(1, "for i in range(start, stop):")
     read = "np.float64(table[src[i, {0}]])" if half_in else "np.float64(src[i, {0}])"
@@ -276,7 +268,20 @@ def source(chain: Sequence, in_dtype=np.float32, out_dtype=np.float32) -> str:
     for k, v in enumerate(rgb):
         w.line(2, f"dst[i, {k}] = " + (f"to_half({v})" if half_out else v))
     w.line(1, "return changed")
-    return _PRELUDE + "\n\n" + "\n".join(w.lines) + "\n"
+    head = [f"def kernel(src, dst, p, table, start, stop):  # {np.dtype(in_dtype)} -> {np.dtype(out_dtype)}"]
+    head += [f"    c{k} = p[{k}]" for k in range(len(w.slots))]  # parameters and constants: locals
+    return _PRELUDE + "\n\n" + "\n".join(head + w.lines) + "\n", names, w.values
+
+
+def source(chain: Sequence, in_dtype=np.float32, out_dtype=np.float32) -> str:
+    """The kernel module for ``chain`` reading ``in_dtype`` and writing ``out_dtype`` pixels.
+
+    ``kernel(src, dst, p, table, start, stop)`` runs pixels ``start:stop`` of the (n, 3) arrays
+    ``src`` and ``dst`` (float16 as its uint16 bits, decoded through ``table``) and returns the
+    number of pixels a gamut compression changed.  ``p`` holds the chain's parameters (sorted by
+    name), then its constants.
+    """
+    return _generate(tuple(chain), in_dtype, out_dtype)[0]
 
 
 # -- compiling and caching ----------------------------------------------------------------------
@@ -315,13 +320,18 @@ def _module_file(folder: Path, key: str, text: str) -> Path:
                 os.unlink(tmp)
     elif path.read_text(encoding="utf-8") != text:
         raise OSError(f"{path.name} does not hold the kernel its name promises (corrupt)")
-    tempfile.TemporaryFile(dir=folder / "__pycache__" if (folder / "__pycache__").is_dir() else folder).close()
+    tempfile.TemporaryFile(dir=folder).close()  # numba writes the compiled kernel beside it
     return path
+
+
+def _jit(numba, namespace, signature, cache: bool):
+    options = dict(nogil=True, error_model="numpy", cache=cache)
+    namespace["to_half"] = numba.njit(**options)(namespace["to_half"])
+    return numba.njit(signature, **options)(namespace["kernel"])
 
 
 def _compile(text: str, key: str, signature):
     numba = _numba()
-    options = dict(nogil=True, error_model="numpy")
     folder = cache_dir() / "kernels"
     try:
         path = _module_file(folder, key, text)
@@ -329,26 +339,29 @@ def _compile(text: str, key: str, signature):
         module = importlib.util.module_from_spec(spec)
         sys.modules[spec.name] = module
         spec.loader.exec_module(module)
-        return numba.njit(signature, cache=True, **options)(module.kernel)
-    except Exception as exc:  # unusable cache: the kernel still works, compiled in memory
-        if not _WARNED:
-            _WARNED.append(True)
-            warnings.warn(f"aceskit cannot use its kernel cache {folder} ({type(exc).__name__}: {exc}); "
-                          "compiling in memory", RuntimeWarning, stacklevel=4)
+        return _jit(numba, vars(module), signature, cache=True)
+    except Exception as exc:  # an unusable cache; a kernel that does not compile raises below
+        problem = exc
     namespace: dict = {}
     exec(compile(text, f"<aceskit kernel {key}>", "exec"), namespace)
-    return numba.njit(signature, **options)(namespace["kernel"])
+    k = _jit(numba, namespace, signature, cache=False)
+    if not _WARNED:
+        _WARNED.append(True)
+        warnings.warn(f"aceskit cannot use its kernel cache {folder} ({type(problem).__name__}: "
+                      f"{' '.join(str(problem).split())[:200]}); compiling in memory", RuntimeWarning, stacklevel=4)
+    return k
 
 
-def kernel(chain: Sequence, in_dtype, out_dtype):
-    """The compiled kernel of :func:`source` (memory, then disk cache, then compiled)."""
-    text = source(chain, in_dtype, out_dtype)
+def kernel(chain: Sequence, in_dtype, out_dtype) -> tuple:
+    """(compiled kernel of :func:`source`, parameter names, constants); from memory, the disk cache,
+    or compiled."""
+    text, names, values = _generate(tuple(chain), in_dtype, out_dtype)
     key = _key(text)
     with _LOCK:
         k = _KERNELS.get(key)
         if k is None:
             k = _KERNELS[key] = _compile(text, key, _signature(_numba(), in_dtype, out_dtype))
-    return k
+    return k, names, values
 
 
 def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Mapping[str, float]] = None,
@@ -367,13 +380,12 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
     chain = tuple(chain)
     changed = 0
     if n:
-        names = _parameters(chain)
+        k, names, constants = kernel(chain, flat.dtype, out_dtype)
         env = dict(env or {})
         missing = [k for k in names if k not in env]
         if missing:
             raise KeyError(f"expression variables {missing} have no value; pass them in env")
-        values = np.array([float(env[k]) for k in names] or [0.0], dtype=np.float64)
-        k = kernel(chain, flat.dtype, out_dtype)
+        values = np.array([float(env[k]) for k in names] + constants + [0.0], dtype=np.float64)
         half_in = flat.dtype == np.float16
         src = flat.view(np.uint16) if half_in else flat
         dst = out.view(np.uint16) if out_dtype == np.float16 else out

@@ -17,7 +17,6 @@ as well and comes out bit-identical to the input.
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Mapping, Optional, Sequence
@@ -29,7 +28,6 @@ from ..ops import Curve, GamutCompress, Matrix, PixelExpr, inverse_pair
 from . import check_rgb
 
 CHUNK = 1 << 16  # pixels per work unit
-_THREAD = threading.local()  # .pooled is True in the backend's worker threads
 #: A pixel counts as changed by a gamut compression when a channel moves by more than this,
 #: relative to the pixel's largest magnitude (at least 1e-3): float32 rounding does not count.
 CHANGE_TOL = 1e-5
@@ -48,9 +46,10 @@ def _stack(outs, n: int) -> np.ndarray:
 def apply_op(op, p: np.ndarray, env: Mapping[str, float]) -> np.ndarray:
     """One op on planar pixels (3, n)."""
     if isinstance(op, Matrix):
+        # a fixed order of products and sums (no BLAS, no fused multiply-add): the same rounding on
+        # every machine and thread count, and the same as the native kernel's
         m = op.m.astype(p.dtype, copy=False)
-        # inside the thread pool BLAS would start threads of its own and fight it: einsum there
-        return np.einsum("ij,jn->in", m, p) if getattr(_THREAD, "pooled", False) else m @ p
+        return m[:, :1] * p[0] + m[:, 1:2] * p[1] + m[:, 2:] * p[2]
     if isinstance(op, Curve):
         return np.asarray(E.evaluate([op.fn], {**env, "x": p})[0], dtype=np.float64) * np.ones_like(p)
     if isinstance(op, PixelExpr):
@@ -186,12 +185,8 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
         for s in starts:
             work(s)
     else:
-        def pooled(start: int) -> None:
-            _THREAD.pooled = True
-            work(start)
-
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(pooled, starts))
+            list(pool.map(work, starts))
     if stats is not None:
         stats["rgc_changed"] = stats.get("rgc_changed", 0) + sum(counts)
     return out.reshape(arr.shape)
