@@ -247,7 +247,7 @@ def _invert_socket() -> Socket:
 
 
 def rgc_spec(parametric: bool) -> GroupSpec:
-    from .. import rgc
+    from .. import gamut as rgc
     params = rgc.UI if parametric else None
     chains = {s: rgc.chain(params, inverse=None, space=s) for s in RGC_SPACES}
     names = {p.name: p.label for p in rgc.UI_PARAMS} if parametric else {}
@@ -266,7 +266,7 @@ def conversion_name(src: str, dst: str) -> str:
 
 
 def conversion_spec(src: str, dst: str) -> GroupSpec:
-    from ..convert import plan
+    from ..plans import plan
     net = compile_chains({"": plan(src, dst)})
     return GroupSpec(conversion_name(src, dst), f"Convert {src} values to {dst}", (), net)
 

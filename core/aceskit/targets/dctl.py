@@ -24,7 +24,7 @@ from typing import NamedTuple, Optional, Sequence
 import numpy as np
 
 from .. import expr as E
-from .. import rgc
+from .. import gamut as rgc
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 
 SIGNATURE = ("__DEVICE__ float3 transform(int p_Width, int p_Height, int p_X, int p_Y, "
@@ -280,7 +280,7 @@ def baked_name(params: Optional[rgc.RGCParams] = None, *, inverse: bool = False,
 
 def conversion(src: str, dst: str) -> Program:
     """A color space conversion DCTL (:func:`aceskit.convert.plan`)."""
-    from ..convert import plan
+    from ..plans import plan
     from .. import spaces
     s, d = spaces.get(src), spaces.get(dst)
     return Program(f"aceskit {s.name} to {d.name}",

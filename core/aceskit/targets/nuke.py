@@ -349,14 +349,14 @@ def _override_knob() -> Knob:
 
 
 def _space_knob() -> Knob:
-    from .. import rgc
+    from .. import gamut as rgc
     return Knob("enum", "working_space", "working space", rgc.SPACES[0], items=rgc.SPACES,
                 tooltip="The color space of the incoming pixels; the compression runs on ACEScg internally.")
 
 
 def aces_rgc() -> str:
     """``ACES_RGC``: the fixed ACES 1.3 reference, forward or inverse, in a chosen working space."""
-    from .. import rgc
+    from .. import gamut as rgc
     graph = Switch("parent.working_space", tuple(
         Switch("parent.direction", tuple(rgc.chain(None, inverse=inv, space=s) for inv in (False, True)))
         for s in rgc.SPACES))
@@ -368,7 +368,7 @@ def aces_rgc() -> str:
 
 def rgc_knobs() -> list[Knob]:
     """The parametric controls, from ``aceskit.rgc.UI_PARAMS`` (3-component limit and threshold)."""
-    from .. import rgc
+    from .. import gamut as rgc
     out = []
     for group, name in (("Limit", "limit"), ("Threshold", "threshold"), ("Roll-off", "roll_off")):
         ps = [p for p in rgc.UI_PARAMS if p.group == group]
@@ -383,7 +383,7 @@ def rgc_knobs() -> list[Knob]:
 
 def gamut_compress() -> str:
     """``GamutCompress``: the parametric RGC with the implementation guide's controls."""
-    from .. import rgc
+    from .. import gamut as rgc
     graph = Switch("parent.working_space", tuple(
         Switch("parent.invert", tuple(rgc.chain(rgc.UI, inverse=inv, space=s) for inv in (False, True)))
         for s in rgc.SPACES))
@@ -409,7 +409,7 @@ def conversion_name(space: str) -> str:
 
 def conversion(space: str) -> str:
     """A gizmo converting ``space`` to ACEScg/ACES2065-1 (``direction`` to ACES) and back."""
-    from ..convert import plan
+    from ..plans import plan
     graph = Switch("parent.direction", (
         Switch("parent.aces", tuple(plan(space, a) for a in ACES_TARGETS)),
         Switch("parent.aces", tuple(plan(a, space) for a in ACES_TARGETS))))
@@ -427,8 +427,8 @@ def _native(chain) -> bool:
 def ctf_files() -> dict[str, tuple]:
     """The OCIOFileTransform route: file name -> op chain (reference RGC, and the camera conversions
     whose curves OpenColorIO has natively; the others would be half-domain LUTs of about 2 MB)."""
-    from .. import rgc
-    from ..convert import plan
+    from .. import gamut as rgc
+    from ..plans import plan
     out: dict[str, tuple] = {}
     for s in rgc.SPACES:
         for inv in (False, True):
