@@ -26,7 +26,7 @@ import numpy as np
 from aceskit import rgc, testimage
 from aceskit.convert import convert
 from aceskit.targets import ENGINES
-from report import machine, update_section
+from report import machine, publish
 
 SECTION = "## RGC and conversions"
 #: (one worker, all cores) targets of the native engine, as multiples of OpenColorIO's speed
@@ -147,10 +147,7 @@ def main() -> None:
     lines += [f"- peak memory of `rgc.compress` ≤ 1.2× input plus output: "
               f"{max((1 + r['native'][2]) / 2 for r in rows[:2]):.2f}× "
               f"({'met' if max((1 + r['native'][2]) / 2 for r in rows[:2]) <= 1.2 else '**not met**'})"]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.update_docs:
-        print("updated", update_section(SECTION, text))
+    publish(SECTION, "\n".join(lines) + "\n", args.update_docs)
 
 
 if __name__ == "__main__":
