@@ -106,9 +106,9 @@ def cache_dir() -> Path:
 
 _CALLS = {"neg": "-{0}", "abs": "abs({0})", "sqrt": "math.sqrt({0})", "log": "math.log({0})",
           "log2": "math.log2({0})", "log10": "math.log10({0})", "exp": "math.exp({0})",
-          "exp2": "np.exp2({0})", "exp10": "10.0 ** {0}", "floor": "np.floor({0})",
+          "exp2": "np.exp2({0})", "exp10": "math.pow(10.0, {0})", "floor": "np.floor({0})",
           "add": "{0} + {1}", "sub": "{0} - {1}", "mul": "{0} * {1}", "div": "{0} / {1}",
-          "pow": "{0} ** {1}",
+          "pow": "math.pow({0}, {1})",  # libm's pow; numba's ** takes a slower generic path
           # fmin/fmax: a NaN operand yields the other one, as numpy's np.fmin/np.fmax
           "min": "{1} if ({0} != {0} or {1} < {0}) else {0}",
           "max": "{1} if ({0} != {0} or {1} > {0}) else {0}"}
@@ -250,20 +250,21 @@ def _generate(chain: tuple, in_dtype, out_dtype) -> tuple:
         if i + 1 < len(chain) and sandwiched(chain, i + 1):
             ap1 = _op(w, op, rgb, bind, 2)
             done = _op(w, chain[i + 1], ap1, bind, 2)
-            _count(w, ap1, done, 2)
             out = [f"t{w.count + k + 1}" for k in range(3)]
             w.count += 3
             w.line(2, "if " + " and ".join(f"{a} == {b}" for a, b in zip(done, ap1)) + ":")
             for o, v in zip(out, rgb):
                 w.line(3, f"{o} = {v}")  # untouched: the input values, not a round trip
             w.line(2, "else:")
+            _count(w, ap1, done, 3)
             for o, v in zip(out, _op(w, chain[i + 2], done, bind, 3)):
                 w.line(3, f"{o} = {v}")
             rgb, i = out, i + 3
             continue
         new = _op(w, op, rgb, bind, 2)
         if isinstance(op, GamutCompress):
-            _count(w, rgb, new, 2)
+            w.line(2, "if not (" + " and ".join(f"{a} == {b}" for a, b in zip(new, rgb)) + "):")
+            _count(w, rgb, new, 3)
         rgb, i = new, i + 1
     for k, v in enumerate(rgb):
         w.line(2, f"dst[i, {k}] = " + (f"to_half({v})" if half_out else v))
