@@ -13,8 +13,8 @@ untouched when the compression leaves its AP1 values equal, and ``stats["rgc_cha
 pixels by :func:`aceskit.targets.numpy.count_changed`'s rule.
 
 Compiled kernels are cached on disk in :func:`cache_dir` (``ACESKIT_CACHE_DIR``, else the user's
-cache folder), one file per chain and dtypes, named by a hash of the source and the versions of
-aceskit, numba, numpy and Python.  A cache that cannot be used (read-only, corrupt) means one
+cache folder), one file per kernel source (the chain's structure and dtypes; its numbers are
+data), named by a hash of the source and the versions of aceskit, numba, numpy and Python.  A cache that cannot be used (read-only, corrupt) means one
 warning and a compile in memory.  Where numba cannot be imported, :func:`available` is False
 and :func:`aceskit.targets.run` uses the numpy reference.
 """
@@ -119,7 +119,7 @@ _LOGIC = {"and": "{0} and {1}", "or": "{0} or {1}", "not": "not {0}"}
 
 class _Writer:
     """Python source under construction: numbered temporaries, indented lines, and the constants,
-    which the kernel reads from its ``env`` argument (so chains that differ only in their numbers,
+    which the kernel reads from its ``p`` argument (so chains that differ only in their numbers,
     such as two exposure indices of one camera curve, share a kernel)."""
 
     def __init__(self, names: Sequence[str]):
@@ -190,14 +190,13 @@ class _Writer:
         branches = []
         for keyword, arg in (("if", node.args[1]), ("else", node.args[2])):
             self.line(depth, f"if {cond}:" if keyword == "if" else "else:")
-            scopes.append({})
-            start = len(self.lines)
-            branches.append((self._value(arg, bind, scopes, depth + 1), start, len(self.lines)))
+            scopes.append({})  # what a branch computes is not there for the code after it
+            branches.append((self._value(arg, bind, scopes, depth + 1), len(self.lines)))
             scopes.pop()
         as_bool = branches[0][0][1] and branches[1][0][1]
         pick = (lambda v: v[0]) if as_bool else self._float
         # each branch ends by naming its value; insert in reverse so the recorded positions hold
-        for value, _, end in reversed(branches):
+        for value, end in reversed(branches):
             self.lines.insert(end, "    " * (depth + 1) + f"{name} = {pick(value)}")
         return (name, as_bool)
 
