@@ -229,6 +229,17 @@ def test_a_read_only_cache_compiles_in_memory_with_one_warning(tmp_path):
         folder.chmod(0o755)
 
 
+def test_a_stand_in_scipy_module_does_not_disable_the_engine():
+    """colour-science puts a stand-in for a missing scipy into sys.modules; numba's import checks
+    scipy's version, so aceskit hides the stand-in while numba loads."""
+    code = ("import sys, unittest.mock; sys.modules['scipy'] = unittest.mock.MagicMock(); "
+            "from aceskit.targets import native; assert native.available(); "
+            "assert isinstance(sys.modules['scipy'], unittest.mock.MagicMock); print('ok')")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "core")}
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    assert (r.returncode, r.stdout.strip()) == (0, "ok"), r.stderr
+
+
 def test_without_numba_the_reference_runs_silently(tmp_path):
     code = textwrap.dedent("""
         import sys, warnings

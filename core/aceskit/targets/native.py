@@ -81,11 +81,32 @@ def available() -> bool:
     return _numba() is not None
 
 
+_IMPORT = threading.Lock()
+_LOADED: list = []
+
+
 def _numba():
+    """numba, or None; imported once per process, by one thread."""
+    with _IMPORT:
+        if not _LOADED:
+            _LOADED.append(_import_numba())
+    return _LOADED[0]
+
+
+def _import_numba():
+    # numba checks the version of a scipy already imported; colour-science puts a stand-in without
+    # one in sys.modules when scipy is not installed: hide it while numba loads
+    scipy = sys.modules.get("scipy")
+    fake = scipy is not None and not isinstance(getattr(scipy, "__version__", None), str)
+    if fake:
+        del sys.modules["scipy"]
     try:
         import numba
     except Exception:  # missing, or an install that does not load: the reference takes over
         return None
+    finally:
+        if fake:
+            sys.modules["scipy"] = scipy
     return numba
 
 
