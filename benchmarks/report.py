@@ -37,3 +37,10 @@ def update_section(section: str, text: str) -> Path:
         end = doc.find("\n## ", start + len(section))
         doc = doc[:start] + text.rstrip("\n") + "\n" + (doc[end:] if end >= 0 else "")
     return write_text(DOC, doc.rstrip("\n") + "\n")
+
+
+def publish(section: str, text: str, update: bool) -> None:
+    """Print a benchmark's section; with ``update``, write it into docs/performance.md too."""
+    print(text)
+    if update:
+        print("updated", update_section(section, text))

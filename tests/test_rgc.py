@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from aceskit import metric, rgc, testimage
+from aceskit import metric, rgc, targets, testimage
 from aceskit.convert import convert
 from oracles import ocio_apply
 from hostcheck import PARAM_SETS
@@ -59,6 +59,12 @@ def ocio_rgc_ap0(ap0, params, inverse=False):
     return ocio_apply(t, ap0)
 
 
+@pytest.fixture(params=targets.ENGINES)
+def engine(request):
+    """Each oracle test runs on both pixel engines: native (the default) and the numpy reference."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def image():
     return testimage.rgc_validation_image(960, 540)
@@ -72,17 +78,17 @@ VECTORS = [((0.5, 0.05, 0.2), (0.5, 0.058844212, 0.2)), ((1.0, -0.05, 0.3), (1.0
 
 
 @pytest.mark.parametrize("ap1_in, ap1_out", VECTORS)
-def test_known_vectors(ap1_in, ap1_out):
-    np.testing.assert_allclose(rgc.compress(np.array(ap1_in), space="ACEScg"), ap1_out, atol=1e-9)
+def test_known_vectors(ap1_in, ap1_out, engine):
+    np.testing.assert_allclose(rgc.compress(np.array(ap1_in), space="ACEScg", engine=engine), ap1_out, atol=1e-9)
 
 
 @pytest.mark.parametrize("params", PARAM_SETS, ids=["reference", "set1", "set2", "set3"])
 @pytest.mark.parametrize("inverse", [False, True], ids=["forward", "inverse"])
-def test_equals_the_ctl_in_float64(image, params, inverse):
+def test_equals_the_ctl_in_float64(image, params, inverse, engine):
     x = np.concatenate([image.reshape(-1, 3).astype(np.float64), testimage.edge_case_pixels()])
     if inverse:
         x = ctl(x, params)
-    ours = rgc.compress(x, params, inverse=inverse)
+    ours = rgc.compress(x, params, inverse=inverse, engine=engine)
     ref = ctl(x, params, inverse)
     # achromatic within rounding of zero takes either branch depending on matrix rounding: tested below
     lin = x @ _AP0_TO_AP1.T
@@ -99,9 +105,9 @@ def test_equals_the_ctl_in_float64(image, params, inverse):
 
 @pytest.mark.parametrize("params", PARAM_SETS, ids=["reference", "set1", "set2", "set3"])
 @pytest.mark.parametrize("inverse", [False, True], ids=["forward", "inverse"])
-def test_within_the_guides_metric_of_opencolorio_and_no_less_accurate(image, params, inverse):
+def test_within_the_guides_metric_of_opencolorio_and_no_less_accurate(image, params, inverse, engine):
     x = image if not inverse else ocio_rgc_ap0(image, params).astype(np.float32)
-    ours = rgc.compress(x, params, inverse=inverse)
+    ours = rgc.compress(x, params, inverse=inverse, engine=engine)
     theirs = ocio_rgc_ap0(x, params, inverse)
     check = metric.rangecheck(theirs, ours)
     assert check.ok, check.report()
@@ -111,29 +117,33 @@ def test_within_the_guides_metric_of_opencolorio_and_no_less_accurate(image, par
     ours_err = np.max(np.abs(ours.astype(np.float64) - truth)[small])
     ocio_err = np.max(np.abs(theirs - truth)[small])
     assert ours_err <= ocio_err, (ours_err, ocio_err)
+    # within 1e-7 of the float64 CTL, relative to the pixel (the output is float32: 6e-8)
+    scale = np.maximum(np.max(np.abs(truth), axis=-1, keepdims=True), np.finfo(np.float64).tiny)
+    rel = np.abs(ours.astype(np.float64) - truth) / scale
+    assert np.max(rel[small & np.all(np.isfinite(truth), axis=-1)]) <= 1e-7
 
 
-def test_full_size_validation_image_reference_matches_opencolorio():
+def test_full_size_validation_image_reference_matches_opencolorio(engine):
     img = testimage.rgc_validation_image()
-    check = metric.rangecheck(ocio_rgc_ap0(img, rgc.REFERENCE), rgc.compress(img))
+    check = metric.rangecheck(ocio_rgc_ap0(img, rgc.REFERENCE), rgc.compress(img, engine=engine))
     assert check == metric.RangeCheck(0, 0, 1920 * 1080)
 
 
-def test_colorchecker_patches_are_protected():
+def test_colorchecker_patches_are_protected(engine):
     """The thresholds protect the ColorChecker (ISO 17321-1 data).  With X-Rite's 2014 data three
     saturated patches sit just past a threshold: they move by less than the guide's tolerance."""
     cc = np.concatenate([testimage.COLORCHECKER24_AP0 * 2.0 ** k for k in range(-2, 3)])
-    out = rgc.compress(cc)
+    out = rgc.compress(cc, engine=engine)
     assert metric.rangecheck(cc, out).ok
     untouched = np.all(out == cc, axis=-1).reshape(5, 24).all(axis=0)
     assert untouched.sum() >= 21, np.flatnonzero(~untouched)
 
 
-def test_achromatic_zero_and_near_zero():
+def test_achromatic_zero_and_near_zero(engine):
     """Checked on AP1 input, where "exactly zero" does not depend on matrix rounding."""
     ap1 = np.array([[0.0, -0.1, -0.2], [0.0, 0.0, 0.0], [-0.0, -0.0, -0.0], [0.0, -1e30, -5.0],
                     [1e-300, -0.1, -0.2], [5e-324, -1e-310, 0.0], [-1e-30, -2e-30, -3e-30], [1e-17, -0.3, 0.0]])
-    out = rgc.compress(ap1, space="ACEScg")
+    out = rgc.compress(ap1, space="ACEScg", engine=engine)
     assert np.isfinite(out).all()
     np.testing.assert_array_equal(out[:4], 0.0)  # CTL: achromatic exactly 0 -> all channels 0
     ref = ctl_ap1(ap1)
@@ -143,27 +153,27 @@ def test_achromatic_zero_and_near_zero():
     with np.errstate(all="ignore"):
         ok = np.all(np.where(ach == 0, 0.0, (ach - ap1) / np.abs(ach)) < 1e250, axis=-1)
     np.testing.assert_allclose(out[ok], ref[ok], rtol=1e-9, atol=0)
-    assert np.isfinite(rgc.compress(convert(ap1, "ACEScg", "ACES2065-1"))).all()
+    assert np.isfinite(rgc.compress(convert(ap1, "ACEScg", "ACES2065-1"), engine=engine)).all()
 
 
-def test_nonfinite_values_stay_in_their_pixel():
+def test_nonfinite_values_stay_in_their_pixel(engine):
     good = testimage.edge_case_pixels()
     bad = testimage.nonfinite_pixels()
     mixed = np.concatenate([good[:5], bad, good[5:]])
-    out = rgc.compress(mixed)
-    np.testing.assert_array_equal(np.concatenate([out[:5], out[5 + len(bad):]]), rgc.compress(good))
+    out = rgc.compress(mixed, engine=engine)
+    np.testing.assert_array_equal(np.concatenate([out[:5], out[5 + len(bad):]]), rgc.compress(good, engine=engine))
     assert np.isnan(out[5]).any() and np.isnan(out[6]).all()
     extremes = np.array([[-0.0, 0.0, -0.0], [65504.0, 0.0, 1.0], [1e30, -1e30, 1.0], [-65504.0, 1.0, 0.5]])
-    res = rgc.compress(extremes.astype(np.float32))
+    res = rgc.compress(extremes.astype(np.float32), engine=engine)
     assert res.dtype == np.float32 and res.shape == extremes.shape
 
 
-def test_threshold_one_and_extreme_parameters_are_finite():
+def test_threshold_one_and_extreme_parameters_are_finite(engine):
     x = convert(np.array([[1.0, -0.5, 0.2], [1.0, 0.5, -2.0], [0.3, 0.2, 0.1]]), "ACEScg", "ACES2065-1")
     for p in (rgc.RGCParams(threshold=(1.0, 1.0, 1.0)), rgc.RGCParams(limit=(1.001,) * 3, threshold=(0.0,) * 3),
               rgc.RGCParams(limit=(2.0,) * 3, power=0.5)):
         for inverse in (False, True):
-            assert np.isfinite(rgc.compress(x, p, inverse=inverse)).all()
+            assert np.isfinite(rgc.compress(x, p, inverse=inverse, engine=engine)).all()
 
 
 def test_ui_params_are_the_implementation_guides():
@@ -187,13 +197,14 @@ def test_out_of_range_parameters_raise_one_clear_sentence(kwargs, message):
         rgc.RGCParams(**kwargs)
 
 
-def test_working_spaces_agree(image):
-    ref = rgc.compress(image.astype(np.float64))
+def test_working_spaces_agree(image, engine):
+    ref = rgc.compress(image.astype(np.float64), engine=engine)
     for space in ("ACEScg", "ACEScct"):
         x = convert(image.astype(np.float64), "ACES2065-1", space)
-        np.testing.assert_allclose(rgc.compress(x, space=space), convert(ref, "ACES2065-1", space), atol=1e-10)
+        np.testing.assert_allclose(rgc.compress(x, space=space, engine=engine), convert(ref, "ACES2065-1", space),
+                                   atol=1e-10)
     with pytest.raises(ValueError, match="space must be one of"):
-        rgc.compress(image, space="ACEScc")
+        rgc.compress(image, space="ACEScc", engine=engine)
 
 
 finite = st.floats(min_value=-50, max_value=50, allow_nan=False, allow_subnormal=False)
@@ -250,11 +261,10 @@ def test_classify_tells_the_channels_limits_apart():
                 assert rgc.classify(px[None], rgc.REFERENCE).tolist() == [want], (d, ch, exposure)
 
 
-def test_backend_counts_the_pixels_the_rgc_changed(image):
+def test_backend_counts_the_pixels_the_rgc_changed(image, engine):
     """rgc_changed counts pixels whose AP1 values the CTL moves by more than 1e-5 of the pixel."""
-    from aceskit.targets import numpy as backend
     stats: dict = {}
-    backend.run(rgc.chain(), image, stats=stats)
+    targets.run(rgc.chain(), image, stats=stats, engine=engine)
     before = image.reshape(-1, 3).astype(np.float64) @ _AP0_TO_AP1.T
     after = ctl_ap1(before)
     scale = 1e-5 * np.maximum(np.abs(before).max(axis=-1), 1e-3)

@@ -1,56 +1,19 @@
-"""Color space conversion: plan ``src -> dst`` as an op chain, then run it.
-
-Every plan goes through ACES2065-1, as OpenColorIO's ACES configs do: decode
-the source, its linear gamut to AP0 (with the source's CAT), AP0 to the
-destination gamut (with the destination's CAT), encode.  Adjacent matrices
-are merged, so a plan has at most one matrix between two curves.
-"""
+"""Color space conversion: :func:`convert` runs the plan ``src -> dst`` (:mod:`aceskit.plans`) on pixels."""
 
 from __future__ import annotations
 
-from typing import Optional, Union
+from typing import Optional
 
-from . import ops, spaces
-from .spaces import ColorSpace
-
-SpaceLike = Union[str, ColorSpace]
+from . import targets
+from .plans import SpaceLike, plan  # noqa: F401  (re-exported)
 
 
-def _codec(space: ColorSpace, direction: str) -> list:
-    tr = space.transfer
-    if tr is None:
-        return []
-    label = f"{space.name} {direction}"
-    if tr.per_channel:
-        return [ops.Curve(tr.expr(direction), label, tr, direction)]
-    return [ops.PixelExpr(tr.expr(direction), label, tr, direction)]
-
-
-def plan(src: SpaceLike, dst: SpaceLike) -> tuple:
-    """The op chain converting ``src`` values to ``dst`` values.
-
-    Spaces marked ``clamp_ap0`` clamp ACES2065-1 to >= 0 before encoding (ACEScc, ACESproxy: the
-    reference CTL) and, for ACEScc, after decoding too (as OpenColorIO's ACEScc builtin does).
-    """
-    s, d = spaces.get(src), spaces.get(dst)
-    if s is d:
-        return ()
-    chain = _codec(s, "decode")
-    chain.append(ops.Matrix(s.matrix_to_ap0, f"{s.name} to ACES2065-1"))
-    if s.clamp_ap0 == "both" or d.clamp_ap0:
-        chain.append(ops.clamp_negative("clamp ACES2065-1 to >= 0 (reference CTL)"))
-    chain.append(ops.Matrix(d.matrix_to_ap0).inverse())
-    chain[-1] = ops.Matrix(chain[-1].m, f"ACES2065-1 to {d.name}")
-    chain += _codec(d, "encode")
-    return ops.optimize(chain)
-
-
-def convert(rgb, src: SpaceLike, dst: SpaceLike, *, workers: Optional[int] = None):
+def convert(rgb, src: SpaceLike, dst: SpaceLike, *, workers: Optional[int] = None, engine: str = targets.DEFAULT):
     """Convert RGB values of shape (..., 3) from ``src`` to ``dst`` (names, aliases or ColorSpace records).
 
     Float16/32/64 in gives the same dtype out; computation is float64.  A conversion from a
     scene-referred to a display-referred space is colorimetric: no tone mapping is applied
     (use an ACES output transform, e.g. ``aceskit preview``, to view scene-referred images).
+    ``engine``: ``native`` (default; the numpy reference where numba is missing) or ``numpy``.
     """
-    from .targets import numpy as backend
-    return backend.run(plan(src, dst), rgb, workers=workers)
+    return targets.run(plan(src, dst), rgb, workers=workers, engine=engine)

@@ -7,8 +7,11 @@ is the reference.  There are four kinds:
 - :class:`Matrix`: ``rgb' = M @ rgb`` (column vectors).
 - :class:`Curve`: one scalar expression in ``x`` applied to each channel.
 - :class:`PixelExpr`: three scalar expressions in ``r``, ``g``, ``b`` (channel mixing).
-- :class:`GamutCompress`: the ACES RGC on AP1-linear values; ``lower()`` gives its
-  :class:`PixelExpr`, so a backend needs no RGC code of its own.
+- :class:`GamutCompress`: the ACES RGC on AP1-linear values; it carries its expression graphs
+  (built by :mod:`aceskit.gamut`) and ``lower()`` gives its :class:`PixelExpr`, so a backend
+  needs no RGC code of its own.
+
+This module is pure data: it imports only :mod:`aceskit.expr`.
 
 Expressions may contain parameter variables (``limit_c`` ... ``power``,
 ``invert``); a backend binds them to host controls, the numpy backend to numbers.
@@ -76,21 +79,26 @@ class PixelExpr:
 
 @dataclass(frozen=True, eq=False)
 class GamutCompress:
-    """ACES Reference Gamut Compression on AP1-linear (ACEScg) values.
+    """ACES Reference Gamut Compression on AP1-linear (ACEScg) values; build it with
+    :func:`aceskit.gamut.operator`.
 
-    ``params``: an :class:`aceskit.rgc.RGCParams` bakes numbers in; ``None`` leaves the
-    parameters as variables named after ``aceskit.rgc.UI_PARAMS`` for a host UI.
-    ``inverse``: a bool, or ``None`` for a runtime ``invert`` variable (0 = forward, 1 = inverse).
+    ``outputs``: the three expressions over ``r``, ``g``, ``b``.  ``params``: the
+    :class:`aceskit.gamut.RGCParams` baked into them, or ``None`` when they are variables named
+    after ``aceskit.gamut.UI_PARAMS`` for a host UI.  ``inverse``: a bool, or ``None`` for a
+    runtime ``invert`` variable (0 = forward, 1 = inverse).
     """
 
+    outputs: Tuple[Expr, Expr, Expr] = field(repr=False)
     params: object = None
     inverse: Optional[bool] = False
     label: str = "ACES Reference Gamut Compression"
 
+    def __post_init__(self):
+        if len(self.outputs) != 3:
+            raise ValueError(f"GamutCompress needs three output expressions, got {len(self.outputs)}")
+
     def lower(self) -> PixelExpr:
-        from . import rgc
-        outputs, _ = rgc.expressions(self.params, self.inverse)
-        return PixelExpr(outputs, self.label)
+        return PixelExpr(tuple(self.outputs), self.label)
 
 
 Op = Union[Matrix, Curve, PixelExpr, GamutCompress]
@@ -111,6 +119,21 @@ def optimize(ops) -> tuple:
             continue
         out.append(op)
     return tuple(out)
+
+
+def inverse_pair(a, b) -> bool:
+    """Is ``b`` the inverse of ``a`` (a matrix and its inverse, or a curve's decode and encode)?"""
+    if isinstance(a, Matrix) and isinstance(b, Matrix):
+        return bool(np.max(np.abs(b.m @ a.m - np.eye(3))) < 1e-12)
+    if isinstance(a, Curve) and isinstance(b, Curve) and a.transfer is not None:
+        return a.transfer is b.transfer and {a.direction, b.direction} == {"encode", "decode"}
+    return False
+
+
+def sandwiched(chain: tuple, i: int) -> bool:
+    """Is ``chain[i]`` a gamut compression between an op and its inverse (AP0 -> AP1 -> RGC -> AP1 -> AP0)?"""
+    return (isinstance(chain[i], GamutCompress) and 0 < i < len(chain) - 1
+            and inverse_pair(chain[i - 1], chain[i + 1]))
 
 
 def describe(ops) -> str:

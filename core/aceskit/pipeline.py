@@ -24,13 +24,13 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from . import __version__, chromaticities, exr, fileio, ops, rgc, spaces
+from . import __version__, chromaticities, exr, fileio, ops, rgc, spaces, targets
 from .rgc import RGCParams
 from .convert import plan
-from .targets import numpy as backend
+from .targets import numpy as reference
 
 RGC_MODES = ("off", "reference", "parametric")
-ENGINES = ("numpy", "ocio")
+ENGINES = (*targets.ENGINES, "ocio")
 BAND_PIXELS = 1 << 16  # pixels per band: a few MB of float64 temporaries
 #: The EXR header attribute holding the settings a frame was written with (JSON text).
 JOB_ATTRIBUTE = "aceskitJob"
@@ -59,7 +59,7 @@ class Job:
     dwa_level: Optional[float] = None
     half: bool = True
     threads: int = 0  # threads per frame; 0 = all cores
-    engine: str = "numpy"
+    engine: str = targets.DEFAULT
     untagged: str = exr.UNTAGGED_DEFAULT
 
     def __post_init__(self):
@@ -166,19 +166,20 @@ def _ocio_runner(chain: tuple):
 
 
 def apply(chain: tuple, rgb: np.ndarray, out_dtype=np.float32, threads: int = 0,
-          engine: str = "numpy") -> Tuple[np.ndarray, int]:
+          engine: str = targets.DEFAULT) -> Tuple[np.ndarray, int]:
     """Run ``chain`` on an (H, W, 3) image.
 
-    ``engine``: ``numpy`` (the reference backend, float64) or ``ocio`` (the same chain compiled
-    by :func:`aceskit.targets.ctf.to_ocio` and run by OpenColorIO's CPU processor in float32).
+    ``engine``: ``native`` (one fused float64 kernel; the reference where numba is missing),
+    ``numpy`` (the reference backend, float64) or ``ocio`` (the same chain compiled by
+    :func:`aceskit.targets.ctf.to_ocio` and run by OpenColorIO's CPU processor in float32).
     Returns the result in ``out_dtype`` and the number of pixels the gamut compression changed
     (see :data:`aceskit.targets.numpy.CHANGE_TOL`).
     """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
-    if engine == "numpy":
+    if engine in targets.ENGINES:
         stats: dict = {}
-        out = backend.run(chain, rgb, workers=threads or None, stats=stats, dtype=out_dtype)
+        out = targets.run(chain, rgb, engine=engine, workers=threads or None, stats=stats, dtype=out_dtype)
         return out, stats.get("rgc_changed", 0)
     h, w, _ = rgb.shape
     out = np.empty((h, w, 3), dtype=out_dtype)
@@ -192,7 +193,7 @@ def apply(chain: tuple, rgb: np.ndarray, out_dtype=np.float32, threads: int = 0,
         x = pre(x) if pre else x
         if gc is not None:
             y = gc(x)
-            changed[i] = backend._changed(np.ascontiguousarray(x.T), np.ascontiguousarray(y.T))
+            changed[i] = reference.count_changed(np.ascontiguousarray(x.T), np.ascontiguousarray(y.T))
             x = post(y) if post else y
         out[y0:y1] = x.reshape(y1 - y0, w, 3)
 

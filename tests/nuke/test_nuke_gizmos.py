@@ -201,7 +201,8 @@ def test_the_acceptance_check_can_fail(gamut_compress, pixels):
     out = nkgraph.run_gizmo(gamut_compress, x, {"limit": p.limit, "threshold": p.threshold, "roll_off": p.power,
                                                 "invert": True})
     check_rgc(out, x, p, True, "ACES2065-1")
-    ill = ill_conditioned(x, p, "ACES2065-1")
+    near_zero = np.abs(np.max(convert(x, "ACES2065-1", "ACEScg"), axis=-1)) < 1e-9  # checked on their own
+    ill = ill_conditioned(x, p, "ACES2065-1") & ~near_zero[:, None]
     wrong = out.copy()
     wrong[ill] *= 1.05                                   # break only the channels judged by the round trip
     with pytest.raises(AssertionError, match="round-trip"):

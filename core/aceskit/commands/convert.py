@@ -50,9 +50,10 @@ def add_job_options(p) -> None:
                    help="output compression, e.g. dwab:45, zip, piz, none (default: the input's, with its DWA "
                         "level; dwab:45 with --template Deliverable)")
     p.add_argument("--float", dest="half", action="store_false", help="write 32-bit float instead of half")
-    p.add_argument("--engine", choices=ENGINES, default="numpy",
-                   help="pixel engine: numpy (the reference, default) or ocio (the same op chain compiled to "
-                        "OpenColorIO by aceskit's CTF backend; faster, float32)")
+    p.add_argument("--engine", choices=ENGINES, default=ENGINES[0],
+                   help="pixel engine: native (default: the op chain compiled into one float64 kernel; the "
+                        "reference where numba is not installed), numpy (the reference) or ocio (the same op "
+                        "chain compiled to OpenColorIO by aceskit's CTF backend, float32)")
     p.add_argument("--overwrite", action="store_true", help="replace output files that exist")
     g = p.add_argument_group("project policy (decides whether the RGC is baked and the AMF 'applied' flag)")
     g.add_argument("--project", metavar="FILE", help="aceskit project file (JSON)")

@@ -285,7 +285,7 @@ def space_socket(menus: bool = True) -> Socket:
 
 
 def rgc_spec(parametric: bool, menus: bool = True) -> GroupSpec:
-    from .. import rgc
+    from .. import gamut as rgc
     params = rgc.UI if parametric else None
     chains = {s: rgc.chain(params, inverse=None, space=s) for s in HOST.rgc_spaces}
     names = {p.name: p.label for p in rgc.UI_PARAMS} if parametric else {}
@@ -306,7 +306,7 @@ def conversion_name(src: str, dst: str) -> str:
 
 
 def conversion_spec(src: str, dst: str) -> GroupSpec:
-    from ..convert import plan
+    from ..plans import plan
     net = compile_chains({"": plan(src, dst)})
     return GroupSpec(conversion_name(src, dst), f"Convert {src} values to {dst}", (), net)
 

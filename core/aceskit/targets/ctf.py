@@ -92,7 +92,7 @@ def _native_curve(op: Curve, ocio):
 
 
 def _check_rgc(op: GamutCompress):
-    from .. import rgc
+    from .. import gamut as rgc
     if op.params is None or op.inverse is None:
         raise ValueError("a CTF file needs numeric RGC parameters and a fixed direction; "
                          "give GamutCompress an RGCParams and inverse=True/False")

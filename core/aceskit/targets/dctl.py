@@ -29,7 +29,8 @@ from typing import Callable, Dict, List, NamedTuple, Optional, Sequence
 import numpy as np
 
 from .. import expr as E
-from .. import fileio, rgc
+from .. import fileio
+from .. import gamut as rgc
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr
 from . import manifest
 
@@ -307,7 +308,7 @@ def baked_name(params: Optional[rgc.RGCParams] = None, *, inverse: bool = False,
 
 def conversion(src: str, dst: str) -> Program:
     """A color space conversion DCTL (:func:`aceskit.convert.plan`)."""
-    from ..convert import plan
+    from ..plans import plan
     from .. import spaces
     s, d = spaces.get(src), spaces.get(dst)
     return Program(f"aceskit {s.name} to {d.name}",

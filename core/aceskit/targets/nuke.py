@@ -418,7 +418,7 @@ def _space_knob() -> Knob:
 
 
 def _rgc_graph(params, direction: str) -> Switch:
-    from .. import rgc
+    from .. import gamut as rgc
     return Switch("parent.working_space", tuple(
         Switch(direction, tuple(rgc.chain(params, inverse=d == "inverse", space=s) for d in HOST.rgc_directions))
         for s in HOST.rgc_spaces))
@@ -434,7 +434,7 @@ def aces_rgc() -> str:
 
 def rgc_knobs() -> list[Knob]:
     """The parametric controls, from ``aceskit.rgc.UI_PARAMS`` (3-component limit and threshold)."""
-    from .. import rgc
+    from .. import gamut as rgc
     out = []
     for group, name in (("Limit", "limit"), ("Threshold", "threshold"), ("Roll-off", "roll_off")):
         ps = [p for p in rgc.UI_PARAMS if p.group == group]
@@ -449,7 +449,7 @@ def rgc_knobs() -> list[Knob]:
 
 def gamut_compress() -> str:
     """``GamutCompress``: the parametric RGC with the implementation guide's controls."""
-    from .. import rgc
+    from .. import gamut as rgc
     if HOST.rgc_directions != ("forward", "inverse"):
         raise ValueError("GamutCompress's invert check-box needs the directions forward and inverse")
     knobs = [*rgc_knobs(), Knob("bool", "invert", "invert", "false"), _space_knob(), *_override_knobs()]
@@ -475,7 +475,7 @@ def gizmo_name(space: str) -> str:
 
 def _conversion_choices(space: str) -> dict[str, list[tuple[str, tuple]]]:
     """Direction label -> [(hub, chain)] for ``space``, from the manifest's pairs."""
-    from ..convert import plan
+    from ..plans import plan
     pairs = set(HOST.conversion_pairs())
     out: dict[str, list[tuple[str, tuple]]] = {}
     for direction in HOST.conversion_directions:
@@ -502,8 +502,8 @@ def conversion(space: str) -> str:
 def ctf_files() -> dict[str, tuple]:
     """The OCIOFileTransform route: file name -> op chain (reference RGC, and the manifest's
     conversions whose curves OpenColorIO has natively; the others would be half-domain LUTs of about 2 MB)."""
-    from .. import rgc
-    from ..convert import plan
+    from .. import gamut as rgc
+    from ..plans import plan
     from . import ctf
     out: dict[str, tuple] = {}
     for s in HOST.rgc_spaces:

@@ -9,25 +9,25 @@ A gamut compression changes only pixels with a distance at or above a threshold 
 achromatic of exactly 0).  The backend finds them with a cheap, conservative test, then
 evaluates the RGC expression graph in float64 on those pixels alone, channel by channel; every
 other pixel passes through unchanged, which is exactly what the formula yields there.  When the
-compression sits between an op and that op's inverse (AP0 -> AP1 -> RGC -> AP1 -> AP0),
-untouched pixels skip the round trip as well and come out bit-identical.
+compression sits between an op and that op's inverse (AP0 -> AP1 -> RGC -> AP1 -> AP0), a pixel
+the compression leaves unchanged (its float64 AP1 values come out equal) skips the round trip
+as well and comes out bit-identical to the input.
 """
 
 from __future__ import annotations
 
 import os
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from .. import expr as E
-from ..ops import Curve, GamutCompress, Matrix, PixelExpr
+from .. import expr as E, gamut
+from ..ops import Curve, GamutCompress, Matrix, PixelExpr, inverse_pair
+from . import check_rgb
 
 CHUNK = 1 << 16  # pixels per work unit
-_THREAD = threading.local()  # .pooled is True in the backend's worker threads
 #: A pixel counts as changed by a gamut compression when a channel moves by more than this,
 #: relative to the pixel's largest magnitude (at least 1e-3): float32 rounding does not count.
 CHANGE_TOL = 1e-5
@@ -46,9 +46,10 @@ def _stack(outs, n: int) -> np.ndarray:
 def apply_op(op, p: np.ndarray, env: Mapping[str, float]) -> np.ndarray:
     """One op on planar pixels (3, n)."""
     if isinstance(op, Matrix):
+        # a fixed order of products and sums (no BLAS, no fused multiply-add): the same rounding on
+        # every machine and thread count, and the same as the native kernel's
         m = op.m.astype(p.dtype, copy=False)
-        # inside the thread pool BLAS would start threads of its own and fight it: einsum there
-        return np.einsum("ij,jn->in", m, p) if getattr(_THREAD, "pooled", False) else m @ p
+        return m[:, :1] * p[0] + m[:, 1:2] * p[1] + m[:, 2:] * p[2]
     if isinstance(op, Curve):
         return np.asarray(E.evaluate([op.fn], {**env, "x": p})[0], dtype=np.float64) * np.ones_like(p)
     if isinstance(op, PixelExpr):
@@ -59,23 +60,20 @@ def apply_op(op, p: np.ndarray, env: Mapping[str, float]) -> np.ndarray:
 
 
 @lru_cache(maxsize=64)
-def _parameters(params, inverse) -> tuple:
-    """(RGC output expressions, the names of their parameter variables)."""
-    from .. import rgc
-    outputs, _ = rgc._cached_expressions(params, inverse)
-    return outputs, frozenset(E.variables(outputs) - {"r", "g", "b"})
+def _parameters(op: GamutCompress) -> frozenset:
+    """The names of the parameter variables of a compression's expressions."""
+    return frozenset(E.variables(op.outputs) - {"r", "g", "b"})
 
 
 def _bound(op: GamutCompress, env) -> tuple:
     """(output expressions, thresholds) with parameters bound from ``env``."""
-    from .. import rgc
-    outputs, names = _parameters(op.params, op.inverse)
+    outputs, names = tuple(op.outputs), _parameters(op)
     missing = names - set(env)
     if missing:
         raise KeyError(f"RGC parameters {sorted(missing)} need values in env")
     if names:
         outputs = tuple(E.substitute(list(outputs), {k: env[k] for k in names}))
-    params = op.params or rgc.RGCParams.from_values({k: env[k] for k in names if k != "invert"})
+    params = op.params or gamut.RGCParams.from_values({k: env[k] for k in names if k != "invert"})
     return outputs, params.threshold
 
 
@@ -105,15 +103,7 @@ def _compress(op: GamutCompress, ap1: np.ndarray, need: np.ndarray, env) -> np.n
     return out
 
 
-def _inverse_pair(a, b) -> bool:
-    if isinstance(a, Matrix) and isinstance(b, Matrix):
-        return bool(np.max(np.abs(b.m @ a.m - np.eye(3))) < 1e-12)
-    if isinstance(a, Curve) and isinstance(b, Curve) and a.transfer is not None:
-        return a.transfer is b.transfer and {a.direction, b.direction} == {"encode", "decode"}
-    return False
-
-
-def _changed(before: np.ndarray, after: np.ndarray) -> int:
+def count_changed(before: np.ndarray, after: np.ndarray) -> int:
     """Pixels (columns) the compression changed by more than :data:`CHANGE_TOL`; NaN never counts."""
     with np.errstate(invalid="ignore"):
         scale = CHANGE_TOL * np.maximum(np.max(np.abs(before), axis=0), 1e-3)
@@ -135,16 +125,17 @@ def _gamut_compress(chain: Sequence, i: int, p: np.ndarray, env, counts: list) -
     cols = need.any(axis=0)
     if not sandwich:
         out = _compress(gc, ap1, need, env)
-        counts.append(_changed(ap1[:, cols], out[:, cols]))
+        counts.append(count_changed(ap1[:, cols], out[:, cols]))
         return out, i + 1
     out = p.copy()
     if cols.any():
         sub = ap1[:, cols] if ap1 is not None else apply_op(chain[i], p[:, cols].astype(np.float64), env)
         compressed = _compress(gc, sub, need[:, cols], env)
-        counts.append(_changed(sub, compressed))
-        done = apply_op(chain[i + 2], compressed, env)
-        out = out.astype(np.float64) if out.dtype != np.float64 else out
-        out[:, cols] = done
+        counts.append(count_changed(sub, compressed))
+        moved = ~np.all(compressed == sub, axis=0)  # unchanged pixels keep their input values
+        if moved.any():
+            out = out.astype(np.float64) if out.dtype != np.float64 else out
+            out[:, np.flatnonzero(cols)[moved]] = apply_op(chain[i + 2], compressed[:, moved], env)
     return out, i + 3
 
 
@@ -154,7 +145,7 @@ def _run_chunk(chain: Sequence, p: np.ndarray, env, counts: list) -> np.ndarray:
     while i < len(chain):
         op = chain[i]
         sandwich = (i + 2 < len(chain) and isinstance(chain[i + 1], GamutCompress)
-                    and _inverse_pair(op, chain[i + 2]))
+                    and inverse_pair(op, chain[i + 2]))
         if sandwich or isinstance(op, GamutCompress):
             p, i = _gamut_compress(chain, i, p, env, counts)
             continue
@@ -171,12 +162,7 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
     ``stats``, if given, receives ``rgc_changed``: the number of pixels a gamut compression changed
     (see :data:`CHANGE_TOL`).
     """
-    arr = np.asarray(rgb)
-    if arr.ndim == 0 or arr.shape[-1] != 3:
-        raise ValueError(f"RGB values must have shape (..., 3), got {arr.shape}")
-    if arr.dtype.kind not in "fiub":
-        raise TypeError(f"RGB values must be numeric, got dtype {arr.dtype}")
-    out_dtype = np.dtype(dtype) if dtype is not None else (arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64))
+    arr, out_dtype = check_rgb(rgb, dtype)
     work_dtype = np.float32 if arr.dtype in (np.float16, np.float32) else np.float64
     env = dict(env or {})
     flat = arr.reshape(-1, 3)
@@ -199,12 +185,8 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
         for s in starts:
             work(s)
     else:
-        def pooled(start: int) -> None:
-            _THREAD.pooled = True
-            work(start)
-
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            list(pool.map(pooled, starts))
+            list(pool.map(work, starts))
     if stats is not None:
         stats["rgc_changed"] = stats.get("rgc_changed", 0) + sum(counts)
     return out.reshape(arr.shape)
