@@ -237,8 +237,9 @@ def _op(w: _Writer, op, rgb: list[str], bind: dict, depth: int) -> list[str]:
     """Emit one op on the channel values ``rgb``; returns the names of its outputs."""
     if isinstance(op, Matrix):
         return [w.temp(depth, " + ".join(f"{w.const(c)} * {v}" for c, v in zip(row, rgb))) for row in op.m]
-    if isinstance(op, Curve):
-        return [w.graph([op.fn], {**bind, "x": v}, depth)[0] for v in rgb]
+    if isinstance(op, Curve):  # a NaN channel stays NaN, as in the reference
+        return [w.temp(depth, f"{v} if {v} != {v} else {w.graph([op.fn], {**bind, 'x': v}, depth)[0]}")
+                for v in rgb]
     if isinstance(op, (PixelExpr, GamutCompress)):
         outputs = op.lower().outputs if isinstance(op, GamutCompress) else op.outputs
         return w.graph(outputs, {**bind, "r": rgb[0], "g": rgb[1], "b": rgb[2]}, depth)

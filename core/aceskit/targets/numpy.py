@@ -50,8 +50,8 @@ def apply_op(op, p: np.ndarray, env: Mapping[str, float]) -> np.ndarray:
         # every machine and thread count, and the same as the native kernel's
         m = op.m.astype(p.dtype, copy=False)
         return m[:, :1] * p[0] + m[:, 1:2] * p[1] + m[:, 2:] * p[2]
-    if isinstance(op, Curve):
-        return np.asarray(E.evaluate([op.fn], {**env, "x": p})[0], dtype=np.float64) * np.ones_like(p)
+    if isinstance(op, Curve):  # a NaN channel stays NaN, whatever the curve's max/min guards make of it
+        return np.where(np.isnan(p), p, np.asarray(E.evaluate([op.fn], {**env, "x": p})[0], dtype=np.float64))
     if isinstance(op, PixelExpr):
         return _stack(E.evaluate(list(op.outputs), {**env, **_planes(p)}), p.shape[1])
     if isinstance(op, GamutCompress):
