@@ -404,6 +404,17 @@ def kernel(chain: Sequence, in_dtype, out_dtype) -> tuple:
     return k, names, values
 
 
+_POOLS: dict = {}
+
+
+def _pool(workers: int) -> ThreadPoolExecutor:
+    """A thread pool of ``workers`` threads, made once and reused by every call."""
+    with _LOCK:
+        if workers not in _POOLS:
+            _POOLS[workers] = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aceskit-native")
+        return _POOLS[workers]
+
+
 def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Mapping[str, float]] = None,
         stats: Optional[dict] = None, dtype=None):
     """Apply ``chain`` to RGB values shaped (..., 3); the arguments are those of :func:`aceskit.targets.numpy.run`."""
@@ -434,10 +445,9 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
         workers = min(workers or os.cpu_count() or 1, len(starts))
         part = lambda s: k(src, dst, values, table, s, min(s + CHUNK, n))  # noqa: E731
         if workers <= 1:
-            changed = part(0) if len(starts) == 1 else sum(map(part, starts))
+            changed = k(src, dst, values, table, 0, n)
         else:
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                changed = sum(pool.map(part, starts))
+            changed = sum(_pool(workers).map(part, starts))
     if stats is not None:
         stats["rgc_changed"] = stats.get("rgc_changed", 0) + int(changed)
     return out.reshape(arr.shape)
