@@ -1,11 +1,11 @@
 """The native backend: an op chain compiled into one fused per-pixel kernel (numba).
 
-The kernel is generated Python source, one loop over pixels whose body is the whole chain as
+The kernel is generated Python source, a loop over pixels whose body is the whole chain as
 straight-line float64 code, written from the same expression graphs every other backend
 translates (a :class:`~aceskit.ops.GamutCompress` through ``lower()``).  A ``select`` whose
 branches need work becomes an ``if``/``else``, so a pixel only pays for the branch it takes.
-The kernel reads float16/32/64, computes in float64 and writes the output dtype; threads
-split the pixels (the kernel releases the GIL).
+The kernel reads float16/32/64 into planar float64 blocks, runs the chain over them and writes
+the output dtype; threads split the pixels (the kernel releases the GIL).
 
 The semantics are those of :mod:`aceskit.targets.numpy`, the reference: a gamut compression
 between an op and its inverse (AP0 -> AP1 -> RGC -> AP1 -> AP0) hands back the input pixel
