@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aceskit import plans, rgc, spaces, testimage
+from aceskit import expr as E, plans, rgc, spaces, testimage
+from aceskit.ops import Curve
 from aceskit.targets import native, numpy as reference
 from hostcheck import PARAM_SETS
 
@@ -107,6 +108,23 @@ def test_image_dtypes_keep_pass_through_bit_exact_and_count_like_the_reference(d
     # elsewhere both round the same float64 values: at most one unit in the last place apart
     ulp = np.spacing(np.abs(want[~same]).astype(dtype))
     assert np.all((np.abs(got[~same] - want[~same]) <= ulp) | (np.isnan(got[~same]) & np.isnan(want[~same])))
+
+
+def test_exp_and_exp10_match_numpy_over_the_whole_float64_range():
+    # the kernel's own exp (vectorisable) against numpy's libm, down to overflow, underflow and subnormals
+    rng = np.random.default_rng(4)
+    y = np.concatenate([rng.uniform(-760.0, 720.0, 60000), rng.uniform(-3.0, 3.0, 30000),
+                        [709.782712893384, 709.7827128933841, -745.1332191019412, -745.14, -708.4, 1e300, -1e300,
+                         np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, 1.0, -1.0]])
+    x = np.resize(y, (len(y) + 2) // 3 * 3).reshape(-1, 3)
+    with np.errstate(over="ignore"):
+        cases = ((E.exp(E.var("x")), x, np.exp(x)),
+                 (E.exp10(E.var("x")), x / np.log(10.0), np.power(10.0, x / np.log(10.0))))
+    for fn, arg, want in cases:
+        got = native.run((Curve(fn),), arg)
+        assert_matches(got, want)
+        subnormal = np.abs(want) < np.finfo(np.float64).tiny
+        assert np.all(np.abs(got[subnormal] - want[subnormal]) <= 1e-320)
 
 
 def test_float16_output_rounds_like_numpy():
