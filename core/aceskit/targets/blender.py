@@ -200,7 +200,8 @@ class _Compiler:
         return tuple(row(r) for r in op.m)
 
     def curve(self, op: Curve, rgb, params):
-        return tuple(self.expr([op.fn], {**params, "x": c})[0] for c in rgb)
+        """Each channel through the curve; a NaN channel stays NaN, as in the core."""
+        return tuple(self.select(self.not_nan(c), self.expr([op.fn], {**params, "x": c})[0], c) for c in rgb)
 
     def pixel_expr(self, op: PixelExpr, rgb, params):
         return tuple(self.expr(list(op.outputs), {**params, "r": rgb[0], "g": rgb[1], "b": rgb[2]}))

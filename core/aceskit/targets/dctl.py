@@ -177,7 +177,7 @@ def _matrix(op: Matrix, name: str) -> str:
 
 def _curve(op: Curve, name: str) -> str:
     lines, (out,) = compile_exprs([op.fn], {"x": "x"})
-    body = "\n".join(lines + [f"    return {out};"])
+    body = "\n".join(lines + [f"    return x != x ? x : {out};  // a NaN channel stays NaN, as in the core"])
     return (f"__DEVICE__ float {name}_1(float x)\n{{\n{body}\n}}\n\n"
             f"__DEVICE__ float3 {name}(float3 c)\n{{\n"
             f"    return make_float3({name}_1(c.x), {name}_1(c.y), {name}_1(c.z));\n}}")
