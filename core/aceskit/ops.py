@@ -50,7 +50,9 @@ class Matrix:
 
 @dataclass(frozen=True, eq=False)
 class Curve:
-    """``x -> fn(x)`` on each channel.  ``transfer``/``direction`` name its origin (for native host ops)."""
+    """``x -> fn(x)`` on each channel, except that a NaN channel stays NaN (every backend tests for it:
+    ``fn``'s ``max``/``min`` guards have C ``fmax`` semantics and would turn it into a number).
+    ``transfer``/``direction`` name its origin (for native host ops)."""
 
     fn: Expr
     label: str = ""
