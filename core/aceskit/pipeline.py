@@ -72,8 +72,7 @@ class Job:
         if self.src is not None:
             spaces.get(self.src)
         if self.compression is not None:
-            from .exr import parse_compression
-            parse_compression(self.compression, self.dwa_level)
+            exr.parse_compression(self.compression, self.dwa_level)
         self.rgc_params()
 
     def rgc_params(self) -> Optional[RGCParams]:
@@ -88,12 +87,11 @@ class Job:
 
     def output_compression(self, header: dict) -> Tuple[str, Optional[float]]:
         """(codec, DWA level) for a frame whose input header is ``header``: the job's, else the input's."""
-        from .exr import parse_compression
         if self.compression is not None:
-            return parse_compression(self.compression, self.dwa_level)
+            return exr.parse_compression(self.compression, self.dwa_level)
         name = str(header.get("compression", "zip")).rsplit(".", 1)[-1].lower().removesuffix("_compression")
         level = header.get("dwaCompressionLevel")
-        return parse_compression("none" if name == "no" else name, None if level is None else float(level))
+        return exr.parse_compression("none" if name == "no" else name, None if level is None else float(level))
 
     def settings(self, header: dict, src_space: str) -> dict:
         """What this job does to a frame whose input header is ``header`` and space ``src_space``,
@@ -111,8 +109,7 @@ def recorded_settings(path: str) -> Optional[dict]:
     if not os.path.isfile(path):
         return None
     try:
-        import OpenEXR
-        text = OpenEXR.File(str(path), header_only=True).header().get(JOB_ATTRIBUTE)
+        text = exr.read_headers(path)[0].get(JOB_ATTRIBUTE)
         return json.loads(text) if isinstance(text, str) else None
     except Exception:
         return None
@@ -120,12 +117,10 @@ def recorded_settings(path: str) -> Optional[dict]:
 
 def input_settings(src: str, job: Job) -> dict:
     """:meth:`Job.settings` for the input file ``src``, from its header alone."""
-    import OpenEXR
-    from .exr import resolve_colorspace
-    header = dict(OpenEXR.File(str(src), header_only=True).header())
+    header = exr.read_headers(src)[0]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        space = resolve_colorspace(header, job.src, force=job.src is not None, untagged=job.untagged,
+        space = exr.resolve_colorspace(header, job.src, force=job.src is not None, untagged=job.untagged,
                                    custom=True)[0]
     return job.settings(header, space)
 
