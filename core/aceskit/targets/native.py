@@ -458,7 +458,7 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
     if n:
         k, names, constants = kernel(chain, flat.dtype, out_dtype)
         env = dict(env or {})
-        missing = [k for k in names if k not in env]
+        missing = [name for name in names if name not in env]
         if missing:
             raise KeyError(f"expression variables {missing} have no value; pass them in env")
         values = np.array([float(env[k]) for k in names] + constants + [0.0], dtype=np.float64)
