@@ -19,7 +19,7 @@ import pytest
 
 from aceskit import expr as E, plans, rgc, spaces, testimage
 from aceskit.ops import Curve
-from aceskit.targets import native, numpy as reference
+from aceskit.targets import kernelsource, native, numpy as reference
 from hostcheck import PARAM_SETS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -167,8 +167,8 @@ def test_host_parameters_and_runtime_direction_bind_from_env(pixels):
 
 
 def test_chains_differing_only_in_numbers_share_one_kernel():
-    a = native.source(plans.plan("ARRI LogC3 (EI800)", "ACES2065-1"))
-    b = native.source(plans.plan("ARRI LogC3 (EI1600)", "ACES2065-1"))
+    a = kernelsource.source(plans.plan("ARRI LogC3 (EI800)", "ACES2065-1"))
+    b = kernelsource.source(plans.plan("ARRI LogC3 (EI1600)", "ACES2065-1"))
     assert a == b and "def kernel(" in a
 
 
@@ -179,7 +179,7 @@ SCRIPT = textwrap.dedent("""
     import numpy as np
     warnings.simplefilter("always")
     from aceskit import plans, rgc
-    from aceskit.targets import native, numpy as reference
+    from aceskit.targets import kernelsource, native, numpy as reference
     x = np.random.default_rng(5).uniform(-0.5, 2.0, (5000, 3))
     chain = rgc.chain(space="ACEScg")
     got = native.run(chain, x)
@@ -265,7 +265,7 @@ def test_without_numba_the_reference_runs_silently(tmp_path):
         warnings.simplefilter("error")
         import numpy as np, aceskit
         from aceskit import rgc, targets
-        from aceskit.targets import native, numpy as reference
+        from aceskit.targets import kernelsource, native, numpy as reference
         assert not native.available()
         x = np.random.default_rng(2).uniform(-0.5, 2.0, (2000, 3)).astype(np.float32)
         assert np.array_equal(rgc.compress(x), reference.run(rgc.chain(), x))  # the reference ran

@@ -1,0 +1,507 @@
+"""Kernel source for the native backend: an op chain as Python source that numba compiles.
+
+:func:`generate` writes the chain from its expression graphs as loops over a block of pixels in
+planar float64 scratch rows: straight-line code without branches (a select computes both values
+and picks one), so that the compiler runs each loop over several pixels at once (SIMD).  A select
+whose one value is at hand and whose other value needs ``pow``, ``log`` or ``exp`` (the gamut
+compression of one channel) is *deferred*: its costly value is computed in a loop over a list of
+the pixels that pick it.  :func:`module` pastes the bodies of :mod:`aceskit.targets.kernelmath`
+into the kernel, so that the compiler sees one block of code and numba has nothing to inline.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import functools
+import inspect
+import re
+from typing import Sequence
+
+import numpy as np
+
+from .. import expr as E
+from ..ops import Curve, GamutCompress, Matrix, PixelExpr, sandwiched
+from . import kernelmath
+from .numpy import CHANGE_TOL
+
+BLOCK = 512  # pixels per pass of a kernel's loops over its planar scratch
+
+HEADER = f'''import math
+
+import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core.extending import intrinsic
+
+ROUND = {kernelmath.ROUND!r}
+TWO52 = {kernelmath.TWO52!r}
+
+
+@intrinsic
+def bits(typingctx, x):
+    return types.int64(types.float64), lambda context, builder, sig, args: builder.bitcast(args[0], ir.IntType(64))
+
+
+@intrinsic
+def from_bits(typingctx, i):
+    return types.float64(types.int64), lambda context, builder, sig, args: builder.bitcast(args[0], ir.DoubleType())
+
+
+@intrinsic
+def fma(typingctx, a, b, c):
+    return (types.float64(types.float64, types.float64, types.float64),
+            lambda context, builder, sig, args: builder.fma(*args))
+
+
+@intrinsic
+def floor(typingctx, x):
+    return types.float64(types.float64), lambda context, builder, sig, args: builder.call(
+        builder.module.declare_intrinsic("llvm.floor", [ir.DoubleType()]), args)
+
+
+@intrinsic
+def select(typingctx, c, a, b):
+    ty = typingctx.unify_types(a, b)
+
+    def codegen(context, builder, sig, args):
+        return builder.select(context.cast(builder, args[0], sig.args[0], types.boolean),
+                              context.cast(builder, args[1], sig.args[1], ty),
+                              context.cast(builder, args[2], sig.args[2], ty))
+    return ty(c, a, b), codegen
+'''
+_INTRINSICS = {"bits", "from_bits", "fma", "floor", "select"}
+
+
+@functools.lru_cache(maxsize=None)
+def math_source() -> str:
+    """The source of kernelmath (part of every kernel's cache key)."""
+    return inspect.getsource(kernelmath)
+
+
+def _math() -> dict:
+    """kernelmath's functions (but the intrinsics), as syntax trees by name."""
+    if not _MATH:
+        tree = ast.parse(math_source())
+        _MATH.update({f.name: f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name not in _INTRINSICS})
+    return _MATH
+
+
+_MATH: dict = {}
+
+
+class _Inliner(ast.NodeTransformer):
+    """Replaces calls of kernelmath functions in one statement by the lines of their bodies
+    (locals renamed apart), which it collects in ``lines``: one straight block of code for the
+    compiler, with nothing for numba to inline."""
+
+    def __init__(self, lines: list, count: list):
+        self.lines, self.count = lines, count
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        fn = _math().get(getattr(node.func, "id", None))
+        if fn is None:
+            return node
+        self.count[0] += 1
+        suffix = f"_{self.count[0]}"
+        names = {a.arg: a for a in fn.args.args}
+        local = {a.arg for a in fn.args.args} | {t.id for s in fn.body if isinstance(s, ast.Assign)
+                                                 for t in ast.walk(s.targets[0]) if isinstance(t, ast.Name)}
+        rename = {}
+        for param, arg in zip(names, node.args):
+            if isinstance(arg, (ast.Name, ast.Constant)):
+                rename[param] = arg
+            else:
+                self.lines.append(ast.Assign([ast.Name(param + suffix, ast.Store())], arg, lineno=0))
+                rename[param] = ast.Name(param + suffix, ast.Load())
+
+        def local_names(tree):
+            for n in ast.walk(tree):
+                if isinstance(n, ast.Name) and n.id in local and n.id not in rename:
+                    n.id += suffix
+            return tree
+        for stmt in fn.body:
+            if isinstance(stmt, ast.Expr):  # the docstring
+                continue
+            stmt = _Substitute(rename).visit(local_names(copy.deepcopy(stmt)))
+            if isinstance(stmt, ast.Return):
+                return self.visit(stmt.value)
+            self.lines.append(self.visit(stmt))
+        raise ValueError(f"kernelmath.{fn.name} does not end with a return")
+
+
+class _Substitute(ast.NodeTransformer):
+    """Puts the arguments of an inlined call in place of its parameters."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    def visit_Name(self, node):
+        return copy.deepcopy(self.values[node.id]) if node.id in self.values else node
+
+
+class _Selects(ast.NodeTransformer):
+    """``a if c else b`` -> ``select(c, a, b)``: both values computed, no branch (so numba's
+    intermediate code stays one block, quick to compile, and the compiler vectorises it)."""
+
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        return ast.Call(ast.Name("select", ast.Load()), [node.test, node.body, node.orelse], [])
+
+
+def _inline(lines: Sequence[str]) -> list[str]:
+    """Kernel source ``lines`` with each kernelmath call replaced by its body, and selects."""
+    out: list[str] = []
+    count = [0]
+    for line in lines:
+        indent = line[:len(line) - len(line.lstrip())]
+        if line.split("#")[0].rstrip().endswith(":"):  # the function's or a loop's head
+            out.append(line)
+            continue
+        body: list = []
+        stmt = _Inliner(body, count).visit(ast.parse(line.strip()).body[0])
+        out += [indent + ast.unparse(_Selects().visit(s)) for s in [*body, stmt]]
+    return out
+
+
+
+
+_CALLS = {"neg": "-{0}", "abs": "abs({0})", "sqrt": "math.sqrt({0})", "log": "log({0})",
+          "log2": "log2({0})", "log10": "log10({0})", "exp": "exp({0})",
+          "exp2": "exp2({0})", "exp10": "exp({0} * 2.302585092994046)", "floor": "floor({0})",
+          "add": "{0} + {1}", "sub": "{0} - {1}", "mul": "{0} * {1}", "div": "{0} / {1}",
+          "pow": "pow({0}, {1})",
+          # fmin/fmax: a NaN operand yields the other one, as numpy's np.fmin/np.fmax
+          "min": "{1} if ({0} != {0}) | ({1} < {0}) else {0}",
+          "max": "{1} if ({0} != {0}) | ({1} > {0}) else {0}"}
+_TESTS = {"lt": "{0} < {1}", "le": "{0} <= {1}", "gt": "{0} > {1}", "ge": "{0} >= {1}",
+          "eq": "{0} == {1}", "ne": "{0} != {1}"}
+_LOGIC = {"and": "{0} & {1}", "or": "{0} | {1}", "not": "not {0}"}  # no short circuit: no branch
+
+
+_COSTLY = {"pow", "log", "log2", "log10", "exp", "exp2", "exp10"}
+
+
+class _Writer:
+    """Python source under construction: the chain as straight-line code over planar blocks.
+
+    Each temporary is one line ``tN = ...``; constants are read from the kernel's ``p`` argument
+    (so chains that differ only in their numbers, such as two exposure indices of one camera
+    curve, share a kernel).  The code has no branches, so that the compiler runs each loop over
+    several pixels at once (SIMD): a ``select`` computes both of its values and picks one, except
+    a *deferred* select, whose one value is a constant or an input and whose other one needs
+    ``pow``, ``log`` or ``exp`` (the gamut compression of one channel).  That value is computed
+    only for the pixels that pick it, in a loop of its own over a list of them.  The code is
+    therefore a list of *segments*: loops over the block's pixels, or over such a list.
+    Temporaries that one segment computes and another reads go through planar scratch rows.
+    """
+
+    def __init__(self, names: Sequence[str]):
+        self.segments: list[dict] = [{"lines": [], "need": None}]
+        self.count = 0
+        self.bools: set = set()
+        self.slots = {n: f"c{k}" for k, n in enumerate(names)}  # parameters first
+        self.values: list[float] = []
+
+    def const(self, v: float) -> str:
+        key = repr(float(v))
+        if key not in self.slots:
+            self.slots[key] = f"c{len(self.slots)}"
+            self.values.append(float(v))
+        return self.slots[key]
+
+    def temp(self, code: str, is_bool: bool = False) -> str:
+        self.count += 1
+        name = f"t{self.count}"
+        self.line(f"{name} = {code}")
+        if is_bool:
+            self.bools.add(name)
+        return name
+
+    def line(self, text: str) -> None:
+        self.segments[-1]["lines"].append(text)
+
+    def graph(self, jobs: Sequence[tuple]) -> list[list[str]]:
+        """Emit each job's ``(outputs, bind)`` (expressions, names of their variables); returns the
+        float64 names or literals of each job's outputs.
+
+        The conditions of every deferred select come first, then one list loop per deferred value,
+        then the rest, so that a chain with several (three channels) makes one pass for them all.
+        """
+        memos = [{} for _ in jobs]
+        pending: list = []
+        for (outputs, bind), done in zip(jobs, memos):
+            for node in _deferrable(outputs):
+                if ("deferred", id(node)) in done:
+                    continue
+                if _reaches(node, {id(p[0]) for p in pending if p[2] is done}):  # needs a value to come
+                    self._flush(pending)
+                    pending = []
+                done["deferred", id(node)] = (self._bool(self._value(node.args[0], bind, done)), None)
+                pending.append((node, bind, done))
+        self._flush(pending)
+        return [[self._float(self._value(o, bind, done)) for o in outputs]
+                for (outputs, bind), done in zip(jobs, memos)]
+
+    def _flush(self, pending: list) -> None:
+        """Emit the costly values of ``pending`` deferred selects, each in a list loop of its own,
+        then start a new pixel loop."""
+        for node, bind, done in pending:
+            cond, _ = done["deferred", id(node)]
+            far = 1 if _costly(node.args[1]) else 2
+            need = f"n{len(self.segments)}"
+            self._need_line(need, cond if far == 1 else f"not {cond}")
+            self.segments.append({"lines": [], "need": need})
+            got = self._value(node.args[far], bind, dict(done))  # its work stays in its loop
+            got = (self.temp(got[0], got[1]), got[1])
+            near = self._value(node.args[3 - far], bind, done)
+            done["deferred", id(node)] = (cond, (got, near) if far == 1 else (near, got))
+        if pending:
+            self.segments.append({"lines": [], "need": None})
+
+    def _need_line(self, need: str, test: str) -> None:
+        """``need[j] = test`` in the last pixel segment (the one that computed the conditions)."""
+        for seg in reversed(self.segments):
+            if seg["need"] is None:
+                seg["lines"].append(f"{need}[j] = {test}")
+                return
+
+    # a value is (code, is_bool)
+    def _float(self, v) -> str:
+        return f"(1.0 if {v[0]} else 0.0)" if v[1] else v[0]
+
+    def _bool(self, v) -> str:
+        return v[0] if v[1] else f"({v[0]} != 0.0)"
+
+    def _value(self, node: E.Expr, bind, done: dict):
+        if id(node) in done:
+            return done[id(node)]
+        if node.op == "const":
+            value = (self.const(node.value), False)
+        elif node.op == "var":
+            value = (bind[node.name], False)
+        else:
+            if node.op == "select" and ("deferred", id(node)) in done:
+                cond, values = done["deferred", id(node)]
+                args = [(cond, True), *values]
+            else:
+                args = [self._value(a, bind, done) for a in node.args]
+            if node.op == "select":
+                cond, a, b = self._bool(args[0]), args[1], args[2]
+                as_bool = a[1] and b[1]
+                pick = (lambda v: v[0]) if as_bool else self._float
+                value = (self.temp(f"{pick(a)} if {cond} else {pick(b)}", as_bool), as_bool)
+            elif node.op in _LOGIC:
+                value = (self.temp(_LOGIC[node.op].format(*(f"({self._bool(a)})" for a in args)), True), True)
+            elif node.op in _TESTS:
+                value = (self.temp(_TESTS[node.op].format(*map(self._float, args)), True), True)
+            else:
+                value = (self.temp(_CALLS[node.op].format(*map(self._float, args))), False)
+        done[id(node)] = value
+        return value
+
+
+def _deferrable(outputs: Sequence[E.Expr]) -> list:
+    """The selects of ``outputs`` whose one value is a constant or a variable and whose other value
+    calls pow, log or exp; a select after those it contains."""
+    found: list = []
+    seen: set = set()
+
+    def visit(n: E.Expr) -> None:
+        if id(n) in seen:
+            return
+        seen.add(id(n))
+        for a in n.args:
+            visit(a)
+        if n.op == "select":
+            cheap = [a.op in ("const", "var") for a in n.args[1:]]
+            if cheap[0] and _costly(n.args[2]) or cheap[1] and _costly(n.args[1]):
+                found.append(n)
+    for o in outputs:
+        visit(o)
+    return found
+
+
+def _reaches(node: E.Expr, ids: set) -> bool:
+    """Does ``node`` use (below itself) one of the nodes whose ids are ``ids``?"""
+    seen: set = set()
+    stack = list(node.args)
+    while stack:
+        n = stack.pop()
+        if id(n) in ids:
+            return True
+        if id(n) not in seen:
+            seen.add(id(n))
+            stack.extend(n.args)
+    return False
+
+
+def _costly(node: E.Expr) -> bool:
+    """Does computing ``node`` call pow, log or exp (outside the values of the selects it
+    contains, which are decided on their own)?"""
+    seen: set = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if n.op in _COSTLY:
+            return True
+        stack.extend(n.args[:1] if n.op == "select" else n.args)
+    return False
+
+
+def _parameters(chain: Sequence) -> list[str]:
+    """The names of the chain's free variables (host parameters), bound from ``env``."""
+    names: set = set()
+    for op in chain:
+        if isinstance(op, Curve):
+            names |= E.variables([op.fn]) - {"x"}
+        elif isinstance(op, (PixelExpr, GamutCompress)):
+            names |= E.variables(op.lower().outputs if isinstance(op, GamutCompress) else op.outputs) - {"r", "g", "b"}
+    return sorted(names)
+
+
+def _op(w: _Writer, op, rgb: list[str], bind: dict) -> list[str]:
+    """Emit one op on the channel values ``rgb``; returns the names of its outputs."""
+    if isinstance(op, Matrix):
+        return [w.temp(" + ".join(f"{w.const(c)} * {v}" for c, v in zip(row, rgb))) for row in op.m]
+    if isinstance(op, Curve):  # a NaN channel stays NaN, as in the reference
+        values = w.graph([([op.fn], {**bind, "x": v}) for v in rgb])
+        return [w.temp(f"{v} if {v} != {v} else {f[0]}") for v, f in zip(rgb, values)]
+    if isinstance(op, (PixelExpr, GamutCompress)):
+        outputs = op.lower().outputs if isinstance(op, GamutCompress) else op.outputs
+        return w.graph([(outputs, {**bind, "r": rgb[0], "g": rgb[1], "b": rgb[2]})])[0]
+    raise TypeError(f"the native backend cannot run {type(op).__name__}")
+
+
+def _count(w: _Writer, before: list[str], after: list[str]) -> str:
+    """Count the pixel where :func:`aceskit.targets.numpy.count_changed` does; returns the name of
+    the test "the compression left ``before`` as it was"."""
+    same = w.temp(" & ".join(f"({a} == {b})" for a, b in zip(after, before)))
+    moves = [w.temp(f"abs({a} - {b})") for a, b in zip(after, before)]
+    no_nan = " & ".join(f"({m} == {m})" for m in moves)
+    scale = f"{CHANGE_TOL!r} * max(abs({before[0]}), abs({before[1]}), abs({before[2]}), 0.001)"
+    w.line(f"changed += 1 if {no_nan} & (max({', '.join(moves)}) > {scale}) else 0")
+    return same
+
+
+def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
+    """(kernel module source, the names of the chain's parameters, the constants after them).
+
+    The kernel walks its pixels in blocks of :data:`BLOCK`: one loop copies a block into planar
+    float64 scratch (one array per channel), one runs the chain over the scratch, one writes the
+    block back.  The chain's loop reads and writes contiguous float64 and has no branches, so the
+    compiler runs it over several pixels at once (SIMD).
+    """
+    half_in, half_out = np.dtype(in_dtype) == np.float16, np.dtype(out_dtype) == np.float16
+    names = _parameters(chain)
+    w = _Writer(names)
+    bind = {n: w.slots[n] for n in names}
+    rgb = [w.temp(f"x{k}[j]") for k in range(3)]
+    i = 0
+    while i < len(chain):
+        op = chain[i]
+        if i + 1 < len(chain) and sandwiched(chain, i + 1):
+            ap1 = _op(w, op, rgb, bind)
+            done = _op(w, chain[i + 1], ap1, bind)
+            same = _count(w, ap1, done)
+            back = _op(w, chain[i + 2], done, bind)
+            # untouched: the input values, not a round trip
+            rgb = [w.temp(f"{v} if {same} else {o}") for v, o in zip(rgb, back)]
+            i += 3
+            continue
+        new = _op(w, op, rgb, bind)
+        if isinstance(op, GamutCompress):
+            _count(w, rgb, new)
+        rgb, i = new, i + 1
+    for k, v in enumerate(rgb):
+        w.line(f"y{k}[j] = {v}")
+    read = "table[s[j, {0}]]" if half_in else "s[j, {0}]"
+    write = "to_half(y{0}[j])" if half_out else "y{0}[j]"
+    head = [f"def kernel(src, dst, p, table, start, stop):  # {np.dtype(in_dtype)} -> {np.dtype(out_dtype)}"]
+    head += [f"    c{k} = p[{k}]" for k in range(len(w.slots))]  # parameters and constants: locals
+    crossing = sorted(_crossing(w.segments), key=lambda n: int(n[1:]))
+    floats = ["x0", "x1", "x2", "y0", "y1", "y2"] + [f"a{n}" for n in crossing if n not in w.bools]
+    floats += sorted({f"g{n}" for g in w.segments if g["need"] for n in _uses(g["lines"]) & set(crossing)}
+                     | {f"g{n}" for g in w.segments if g["need"] for n in _defines(g["lines"]) & set(crossing)})
+    bools = [f"a{n}" for n in crossing if n in w.bools] + [g["need"] for g in w.segments if g["need"]]
+    lists = [f"i{k}" for k, g in enumerate(w.segments) if g["need"]]
+    # one allocation per type: the compiler sees the rows apart (constant offsets), so it vectorises
+    # the loops without checking at run time whether they overlap
+    head += ["    changed = 0"]
+    for kind, rows in (("float64", floats), ("bool_", bools), ("int64", lists)):
+        if rows:
+            head.append(f"    {kind}s = np.empty(({len(rows)}, {BLOCK}), dtype=np.{kind})")
+            head += [f"    {row} = {kind}s[{k}]" for k, row in enumerate(rows)]
+    loops = [f"    for base in range(start, stop, {BLOCK}):",
+             f"        m = min({BLOCK}, stop - base)",
+             "        s = src[base:base + m]",
+             "        d = dst[base:base + m]",
+             "        for j in range(m):"]
+    loops += [f"            x{k}[j] = " + read.format(k) for k in range(3)]
+    crossing = set(crossing)
+    for k, seg in enumerate(w.segments):
+        defined = {line.split(" = ", 1)[0] for line in seg["lines"]}
+        inputs = sorted(_uses(seg["lines"]) & crossing - defined)
+        outputs = sorted(defined & crossing)
+        if seg["need"]:  # list the pixels, with their inputs; compute on the list; put the results back
+            loops += ["        count = 0", "        for j in range(m):", f"            i{k}[count] = j"]
+            loops += [f"            g{n}[count] = a{n}[j]" for n in inputs]
+            loops += [f"            count += {seg['need']}[j]", "        for q in range(count):"]
+            loops += [f"            {n} = g{n}[q]" for n in inputs]
+            loops += ["            " + line for line in seg["lines"]]
+            loops += [f"            g{n}[q] = {n}" for n in outputs]
+            loops += ["        for q in range(count):"]
+            loops += [f"            a{n}[i{k}[q]] = g{n}[q]" for n in outputs]
+            continue
+        loops.append("        for j in range(m):")
+        loops += [f"            {n} = a{n}[j]" for n in inputs]
+        loops += ["            " + line for line in seg["lines"]]
+        loops += [f"            a{n}[j] = {n}" for n in outputs]
+    loops += ["        for j in range(m):"]
+    loops += [f"            d[j, {k}] = " + write.format(k) for k in range(3)]
+    loops += ["    return changed"]
+    return "\n".join(head + loops) + "\n", names, w.values
+
+
+_NAME = re.compile(r"\bt\d+\b")
+
+
+def _uses(lines: Sequence[str]) -> set:
+    """The temporaries ``lines`` read."""
+    return {n for line in lines for n in _NAME.findall(line.split(" = ", 1)[-1])}
+
+
+def _defines(lines: Sequence[str]) -> set:
+    """The temporaries ``lines`` compute."""
+    return {line.split(" = ", 1)[0] for line in lines if _NAME.fullmatch(line.split(" = ", 1)[0])}
+
+
+def _crossing(segments: Sequence[dict]) -> set:
+    """Temporaries that one segment computes and another reads (they go through scratch arrays)."""
+    home = {line.split(" = ", 1)[0]: k for k, seg in enumerate(segments) for line in seg["lines"]
+            if _NAME.fullmatch(line.split(" = ", 1)[0])}
+    return {n for k, seg in enumerate(segments) for n in _uses(seg["lines"]) if home.get(n, k) != k}
+
+
+def source(chain: Sequence, in_dtype=np.float32, out_dtype=np.float32) -> str:
+    """The kernel module for ``chain`` reading ``in_dtype`` and writing ``out_dtype`` pixels.
+
+    ``kernel(src, dst, p, table, start, stop)`` runs pixels ``start:stop`` of the (n, 3) arrays
+    ``src`` and ``dst`` (float16 as its uint16 bits, decoded through ``table``) and returns the
+    number of pixels a gamut compression changed.  ``p`` holds the chain's parameters (sorted by
+    name), then its constants.
+    """
+    return module(generate(tuple(chain), in_dtype, out_dtype)[0])
+
+
+def module(kernel_text: str) -> str:
+    """The kernel module: the intrinsics, then the kernel with kernelmath's calls pasted in."""
+    return HEADER + "\n\n" + "\n".join(_inline(kernel_text.splitlines())) + "\n"
+
+
+# -- compiling and caching ----------------------------------------------------------------------
+
