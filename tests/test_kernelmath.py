@@ -36,6 +36,7 @@ CASES = {  # name: (expression, arguments, long double oracle)
     "exp": (E.exp(X), rng.uniform(-708, 709, N), np.exp),
     "exp near 0": (E.exp(X), rng.uniform(-1, 1, N), np.exp),
     "exp2": (E.exp2(X), rng.uniform(-1022, 1023, N), np.exp2),
+    "exp10": (E.exp10(X), rng.uniform(-307, 308, N), lambda x: np.power(np.longdouble(10), x)),
     "log": (E.ln(X), np.exp(rng.uniform(-700, 700, N)), np.log),
     "log near 1": (E.ln(X), rng.uniform(0.7, 1.4, N), np.log),
     "log subnormal": (E.ln(X), rng.uniform(1e-320, 2e-308, N), np.log),
@@ -75,7 +76,8 @@ def test_special_values_follow_c99_as_numpy_does():
         close = np.isclose(got[~nan], want[~nan], rtol=1e-15, atol=0.0)
         assert close.all(), list(zip(x[~nan][~close], y[~nan][~close], got[~nan][~close], want[~nan][~close]))
         np.testing.assert_array_equal(np.signbit(got[~nan]), np.signbit(want[~nan]))  # -0.0 and -inf
-        for fn, ref in ((E.exp, np.exp), (E.exp2, np.exp2), (E.ln, np.log), (E.log2, np.log2), (E.log10, np.log10)):
+        for fn, ref in ((E.exp, np.exp), (E.exp2, np.exp2), (E.exp10, lambda v: np.power(10.0, v)), (E.ln, np.log),
+                        (E.log2, np.log2), (E.log10, np.log10)):
             g, w = run_curve(fn(X), EDGES), ref(EDGES)
             np.testing.assert_array_equal(np.isnan(g), np.isnan(w))
             ok = ~np.isnan(w)

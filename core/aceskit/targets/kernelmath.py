@@ -86,6 +86,12 @@ def exp(y):
     return exp2sum(y, 0.0)
 
 
+def exp10(y):
+    """10**y: e**(y ln 10) with the product carried in two parts."""
+    h = y * 2.302585092994046
+    return exp2sum(h, fma(y, 2.302585092994046, -h) + y * -2.1707562233822494e-16)
+
+
 def exp2(y):
     """2**y: y = k + f with an integer k, then e**(f ln 2) * 2**k."""
     yc = 0.0 if y != y else min(max(y, -1076.0), 1025.0)

@@ -83,7 +83,13 @@ def _math() -> dict:
     """kernelmath's functions (but the intrinsics), as syntax trees by name."""
     if not _MATH:
         tree = ast.parse(math_source())
-        _MATH.update({f.name: f for f in tree.body if isinstance(f, ast.FunctionDef) and f.name not in _INTRINSICS})
+        for f in tree.body:
+            if isinstance(f, ast.FunctionDef) and f.name not in _INTRINSICS:
+                params = {a.arg for a in f.args.args}
+                if any(isinstance(t, ast.Name) and t.id in params for s in f.body if isinstance(s, ast.Assign)
+                       for t in ast.walk(s.targets[0])):
+                    raise ValueError(f"kernelmath.{f.name} assigns to a parameter; the inliner substitutes them")
+                _MATH[f.name] = f
     return _MATH
 
 
@@ -105,11 +111,11 @@ class _Inliner(ast.NodeTransformer):
             return node
         self.count[0] += 1
         suffix = f"_{self.count[0]}"
-        names = {a.arg: a for a in fn.args.args}
-        local = {a.arg for a in fn.args.args} | {t.id for s in fn.body if isinstance(s, ast.Assign)
-                                                 for t in ast.walk(s.targets[0]) if isinstance(t, ast.Name)}
+        params = [a.arg for a in fn.args.args]
+        local = {t.id for s in fn.body if isinstance(s, ast.Assign) for t in ast.walk(s.targets[0])
+                 if isinstance(t, ast.Name)}
         rename = {}
-        for param, arg in zip(names, node.args):
+        for param, arg in zip(params, node.args):
             if isinstance(arg, (ast.Name, ast.Constant)):
                 rename[param] = arg
             else:
@@ -118,7 +124,7 @@ class _Inliner(ast.NodeTransformer):
 
         def local_names(tree):
             for n in ast.walk(tree):
-                if isinstance(n, ast.Name) and n.id in local and n.id not in rename:
+                if isinstance(n, ast.Name) and n.id in local:
                     n.id += suffix
             return tree
         for stmt in fn.body:
@@ -165,11 +171,9 @@ def _inline(lines: Sequence[str]) -> list[str]:
     return out
 
 
-
-
 _CALLS = {"neg": "-{0}", "abs": "abs({0})", "sqrt": "math.sqrt({0})", "log": "log({0})",
           "log2": "log2({0})", "log10": "log10({0})", "exp": "exp({0})",
-          "exp2": "exp2({0})", "exp10": "exp({0} * 2.302585092994046)", "floor": "floor({0})",
+          "exp2": "exp2({0})", "exp10": "exp10({0})", "floor": "floor({0})",
           "add": "{0} + {1}", "sub": "{0} - {1}", "mul": "{0} * {1}", "div": "{0} / {1}",
           "pow": "pow({0}, {1})",
           # fmin/fmax: a NaN operand yields the other one, as numpy's np.fmin/np.fmax
@@ -448,9 +452,11 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
         inputs = sorted(_uses(seg["lines"]) & crossing - defined)
         outputs = sorted(defined & crossing)
         if seg["need"]:  # list the pixels, with their inputs; compute on the list; put the results back
-            loops += ["        count = 0", "        for j in range(m):", f"            i{k}[count] = j"]
-            loops += [f"            g{n}[count] = a{n}[j]" for n in inputs]
-            loops += [f"            count += {seg['need']}[j]", "        for q in range(count):"]
+            loops += ["        count = 0", "        for j in range(m):", f"            i{k}[count] = j",
+                      f"            count += {seg['need']}[j]", "        for q in range(count):",
+                      f"            j = i{k}[q]"]
+            loops += [f"            g{n}[q] = a{n}[j]" for n in inputs]
+            loops += ["        for q in range(count):"]
             loops += [f"            {n} = g{n}[q]" for n in inputs]
             loops += ["            " + line for line in seg["lines"]]
             loops += [f"            g{n}[q] = {n}" for n in outputs]
