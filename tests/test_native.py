@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from aceskit import expr as E, plans, rgc, spaces, testimage
-from aceskit.ops import Curve
+from aceskit.ops import Curve, PixelExpr
 from aceskit.targets import kernelsource, native, numpy as reference
 from hostcheck import PARAM_SETS
 
@@ -164,6 +164,18 @@ def test_host_parameters_and_runtime_direction_bind_from_env(pixels):
         assert s_native == s_ref
     with pytest.raises(KeyError, match="limit_c"):
         native.run(chain, pixels, env={})
+
+
+def test_deferred_selects_alike_or_not_match_the_reference(pixels):
+    # a select computes its costly value only for the pixels that pick it: alike selects (the
+    # same code on other inputs and constants) share one list loop, others get one loop each
+    r, g, b = E.var("r"), E.var("g"), E.var("b")
+    alike = PixelExpr(tuple(E.select(c < 0.2 * k, c, (c - 0.1 * k) ** 1.3) for k, c in enumerate((r, g, b), 1)))
+    unlike = PixelExpr((E.select(r < 0.0, r, r ** 2.4), E.select(g < 0.5, E.const(0.0), E.exp(g) + r),
+                        E.select(b > 1.0, b, E.ln(b + 1.0) * g)))
+    for op in (alike, unlike):
+        got, want, _, _ = both((op,), pixels)
+        assert_matches(got, want)
 
 
 def test_chains_differing_only_in_numbers_share_one_kernel():

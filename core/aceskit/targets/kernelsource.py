@@ -16,7 +16,7 @@ import copy
 import functools
 import inspect
 import re
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -149,11 +149,28 @@ class _Substitute(ast.NodeTransformer):
 
 class _Selects(ast.NodeTransformer):
     """``a if c else b`` -> ``select(c, a, b)``: both values computed, no branch (so numba's
-    intermediate code stays one block, quick to compile, and the compiler vectorises it)."""
+    intermediate code stays one block, quick to compile, and the compiler vectorises it); and
+    arithmetic on literals done here (``1.0 / 6.0``), in the same IEEE double arithmetic."""
 
     def visit_IfExp(self, node):
         self.generic_visit(node)
         return ast.Call(ast.Name("select", ast.Load()), [node.test, node.body, node.orelse], [])
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if _literal(node.left) and _literal(node.right) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+            return ast.Constant(eval(compile(ast.Expression(node), "<literal>", "eval")))
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if _literal(node.operand) and isinstance(node.op, ast.USub):
+            return ast.Constant(-node.operand.value)
+        return node
+
+
+def _literal(node) -> bool:
+    return isinstance(node, ast.Constant) and type(node.value) is float
 
 
 def _inline(lines: Sequence[str]) -> list[str]:
@@ -393,12 +410,13 @@ def _count(w: _Writer, before: list[str], after: list[str]) -> str:
 
 
 def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
-    """(kernel module source, the names of the chain's parameters, the constants after them).
+    """(the kernel's source before :func:`module`, the names of the chain's parameters, the
+    constants after them).
 
     The kernel walks its pixels in blocks of :data:`BLOCK`: one loop copies a block into planar
-    float64 scratch (one array per channel), one runs the chain over the scratch, one writes the
-    block back.  The chain's loop reads and writes contiguous float64 and has no branches, so the
-    compiler runs it over several pixels at once (SIMD).
+    float64 scratch rows, then the segments of the chain run as loops over the rows (a pixel
+    segment) or over lists of the pixels that pick a deferred select's costly value (alike
+    selects share one list and one loop, see :func:`_groups`), and one loop writes the block back.
     """
     half_in, half_out = np.dtype(in_dtype) == np.float16, np.dtype(out_dtype) == np.float16
     names = _parameters(chain)
@@ -427,46 +445,58 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     write = "to_half(y{0}[j])" if half_out else "y{0}[j]"
     head = [f"def kernel(src, dst, p, table, start, stop):  # {np.dtype(in_dtype)} -> {np.dtype(out_dtype)}"]
     head += [f"    c{k} = p[{k}]" for k in range(len(w.slots))]  # parameters and constants: locals
-    crossing = sorted(_crossing(w.segments), key=lambda n: int(n[1:]))
-    floats = ["x0", "x1", "x2", "y0", "y1", "y2"] + [f"a{n}" for n in crossing if n not in w.bools]
-    floats += sorted({f"g{n}" for g in w.segments if g["need"] for n in _uses(g["lines"]) & set(crossing)}
-                     | {f"g{n}" for g in w.segments if g["need"] for n in _defines(g["lines"]) & set(crossing)})
-    bools = [f"a{n}" for n in crossing if n in w.bools] + [g["need"] for g in w.segments if g["need"]]
-    lists = [f"i{k}" for k, g in enumerate(w.segments) if g["need"]]
+    crossing = set(_crossing(w.segments))
+    groups = _groups(w.segments, crossing)
+    width = BLOCK * max([len(g["segments"]) for g in groups if g["segments"][0]["need"]] or [1])
+    floats = ["x0", "x1", "x2", "y0", "y1", "y2"] + [f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
+    bools = [f"a{n}" for n in sorted(crossing & w.bools, key=_number)] + [g["need"] for g in w.segments if g["need"]]
+    gathered = sorted({f"g{n}" for g in groups if "inputs" in g for n in g["inputs"] + g["outputs"]})
+    lists = [f"i{k}" for k, g in enumerate(groups) if "inputs" in g]
     # one allocation per type: the compiler sees the rows apart (constant offsets), so it vectorises
     # the loops without checking at run time whether they overlap
     head += ["    changed = 0"]
-    for kind, rows in (("float64", floats), ("bool_", bools), ("int64", lists)):
+    for kind, rows, size in (("float64", floats, BLOCK), ("bool_", bools, BLOCK), ("float64", gathered, width),
+                             ("int64", lists, width)):
         if rows:
-            head.append(f"    {kind}s = np.empty(({len(rows)}, {BLOCK}), dtype=np.{kind})")
-            head += [f"    {row} = {kind}s[{k}]" for k, row in enumerate(rows)]
+            block = f"{kind}_{size}"
+            head.append(f"    {block} = np.empty(({len(rows)}, {size}), dtype=np.{kind})")
+            head += [f"    {row} = {block}[{k}]" for k, row in enumerate(rows)]
     loops = [f"    for base in range(start, stop, {BLOCK}):",
              f"        m = min({BLOCK}, stop - base)",
              "        s = src[base:base + m]",
              "        d = dst[base:base + m]",
              "        for j in range(m):"]
     loops += [f"            x{k}[j] = " + read.format(k) for k in range(3)]
-    crossing = set(crossing)
-    for k, seg in enumerate(w.segments):
-        defined = {line.split(" = ", 1)[0] for line in seg["lines"]}
-        inputs = sorted(_uses(seg["lines"]) & crossing - defined)
-        outputs = sorted(defined & crossing)
-        if seg["need"]:  # list the pixels, with their inputs; compute on the list; put the results back
-            loops += ["        count = 0", "        for j in range(m):", f"            i{k}[count] = j",
-                      f"            count += {seg['need']}[j]", "        for q in range(count):",
-                      f"            j = i{k}[q]"]
-            loops += [f"            g{n}[q] = a{n}[j]" for n in inputs]
-            loops += ["        for q in range(count):"]
-            loops += [f"            {n} = g{n}[q]" for n in inputs]
+    for k, g in enumerate(groups):
+        if "inputs" not in g:
+            seg = g["segments"][0]
+            defined = _defines(seg["lines"])
+            loops.append("        for j in range(m):")
+            loops += [f"            {n} = a{n}[j]" for n in sorted(_uses(seg["lines"]) & crossing - defined)]
             loops += ["            " + line for line in seg["lines"]]
-            loops += [f"            g{n}[q] = {n}" for n in outputs]
-            loops += ["        for q in range(count):"]
-            loops += [f"            a{n}[i{k}[q]] = g{n}[q]" for n in outputs]
+            loops += [f"            a{n}[j] = {n}" for n in sorted(defined & crossing)]
             continue
-        loops.append("        for j in range(m):")
-        loops += [f"            {n} = a{n}[j]" for n in inputs]
-        loops += ["            " + line for line in seg["lines"]]
-        loops += [f"            a{n}[j] = {n}" for n in outputs]
+        # list the pixels each select sends to its costly value, one list after the other; gather
+        # their inputs; compute all of them in one loop; put each result back in its own row
+        loops.append("        count = 0")
+        ends = []
+        for e, seg in enumerate(g["segments"]):
+            loops += ["        for j in range(m):", f"            i{k}[count] = j", f"            count += {seg['need']}[j]"]
+            ends.append("count" if e == len(g["segments"]) - 1 else f"e{k}_{e}")
+            if e < len(g["segments"]) - 1:
+                loops.append(f"        e{k}_{e} = count")
+        starts = ["0"] + ends[:-1]
+        for e, (lo, hi) in enumerate(zip(starts, ends)):
+            loops += [f"        for q in range({lo}, {hi}):", f"            j = i{k}[q]"]
+            loops += [f"            g{n}[q] = " + (f"a{v[e]}[j]" if _NAME.fullmatch(v[e]) else v[e])
+                      for n, v in g["inputs_by_segment"].items()]
+        loops.append("        for q in range(count):")
+        loops += [f"            {n} = g{n}[q]" + (" != 0.0" if n in w.bools else "") for n in g["inputs"]]
+        loops += ["            " + line for line in g["lines"]]
+        loops += [f"            g{n}[q] = {n}" for n in g["outputs"]]
+        for e, (lo, hi) in enumerate(zip(starts, ends)):
+            loops.append(f"        for q in range({lo}, {hi}):")
+            loops += [f"            a{out[e]}[i{k}[q]] = g{n}[q]" for n, out in g["outputs_by_segment"].items()]
     loops += ["        for j in range(m):"]
     loops += [f"            d[j, {k}] = " + write.format(k) for k in range(3)]
     loops += ["    return changed"]
@@ -491,6 +521,72 @@ def _crossing(segments: Sequence[dict]) -> set:
     home = {line.split(" = ", 1)[0]: k for k, seg in enumerate(segments) for line in seg["lines"]
             if _NAME.fullmatch(line.split(" = ", 1)[0])}
     return {n for k, seg in enumerate(segments) for n in _uses(seg["lines"]) if home.get(n, k) != k}
+
+
+def _number(name: str) -> int:
+    return int(name[1:])
+
+
+def _groups(segments: Sequence[dict], crossing: set) -> list[dict]:
+    """The segments as loops to write: a pixel segment alone; consecutive list segments as one
+    group, merged into one compute loop when they are the same code on other inputs and constants
+    (the gamut compression of three channels), else one group each."""
+    groups: list[dict] = []
+    run: list[dict] = []
+    for seg in [*segments, None]:
+        if seg is not None and seg["need"]:
+            run.append(seg)
+            continue
+        merged = _merge(run, crossing) if len(run) > 1 else None
+        groups += [merged] if merged else [_merge([r], crossing) for r in run]
+        run = []
+        if seg is not None:
+            groups.append({"segments": [seg]})
+    return groups
+
+
+def _shape(lines: Sequence[str], local: set) -> tuple:
+    """(the code with every name blanked, the names it reads from outside, in order)."""
+    shape, outside = [], []
+    for line in lines:
+        tree = ast.parse(line)
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name):
+                if n.id not in local:
+                    outside.append(n.id)
+                n.id = "_"
+        shape.append(ast.dump(tree))
+    return tuple(shape), outside
+
+
+def _merge(segments: list[dict], crossing: set) -> Optional[dict]:
+    """One compute loop for list segments that are the same code; None if they are not."""
+    locals_ = [_defines(seg["lines"]) for seg in segments]
+    shapes = [_shape(seg["lines"], loc) for seg, loc in zip(segments, locals_)]
+    if any(s[0] != shapes[0][0] for s in shapes):
+        return None
+    first = segments[0]
+    # positions where the segments read different names become per-item inputs u0, u1, ...
+    varying: dict = {}
+    for names in zip(*(s[1] for s in shapes)):
+        if len(set(names)) > 1:
+            varying.setdefault(names, f"u{len(varying)}")
+    position = iter(zip(*(s[1] for s in shapes)))
+    lines = []
+    for line in first["lines"]:
+        tree = ast.parse(line)
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Name) and n.id not in locals_[0]:
+                n.id = varying.get(next(position), n.id)
+        lines.append(ast.unparse(tree))
+    same = sorted({names[0] for names in zip(*(s[1] for s in shapes))
+                   if len(set(names)) == 1 and _NAME.fullmatch(names[0])}, key=_number)
+    order = [sorted(loc, key=_number) for loc in locals_]
+    outputs = [n for n in order[0] if n in crossing]
+    return {"segments": segments, "lines": lines, "inputs": [*varying.values(), *same],
+            "inputs_by_segment": {**{u: names for names, u in varying.items()}, **{n: [n] * len(segments) for n in same}},
+            "outputs": outputs,
+            "outputs_by_segment": {n: [order[e][order[0].index(n)] for e in range(len(segments))] for n in outputs}}
 
 
 def source(chain: Sequence, in_dtype=np.float32, out_dtype=np.float32) -> str:
