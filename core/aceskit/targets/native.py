@@ -24,6 +24,7 @@ memory.  Where numba cannot be imported, :func:`available` is False and
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -111,15 +112,17 @@ def _key(text: str) -> str:
     return hashlib.sha256(f"{versions}\n{text}".encode()).hexdigest()[:32]
 
 
-def _module_file(folder: Path, key: str, text: str) -> Path:
-    """The kernel's source file in the cache (written once, atomically); OSError if unusable."""
+def _module_file(folder: Path, key: str, make_text) -> Path:
+    """The kernel's source file in the cache, written once, atomically, from ``make_text()``
+    (called only when the file is not there yet); OSError if the cache is unusable."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"kernel_{key}.py"
+    first = f"# aceskit kernel {key}\n"
     if not path.exists():
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
+                f.write(first + make_text())
             try:
                 os.link(tmp, path)  # never replaces a file another process wrote first
             except FileExistsError:
@@ -129,8 +132,10 @@ def _module_file(folder: Path, key: str, text: str) -> Path:
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
-    elif path.read_text(encoding="utf-8") != text:
-        raise OSError(f"{path.name} does not hold the kernel its name promises (corrupt)")
+    else:
+        with open(path, encoding="utf-8") as f:
+            if f.readline() != first:
+                raise OSError(f"{path.name} does not hold the kernel its name promises (corrupt)")
     tempfile.TemporaryFile(dir=folder).close()  # numba writes the compiled kernel beside it
     return path
 
@@ -140,9 +145,12 @@ def _jit(numba, namespace, signature, cache: bool):
     return numba.njit(signature, **options)(namespace["kernel"])
 
 
-def _compile(text: str, key: str, signature):
+def _compile(kernel_text: str, key: str, signature):
+    """The kernel of ``kernel_text`` (see :func:`aceskit.targets.kernelsource.generate`), compiled
+    or loaded from the disk cache."""
     numba = _numba()
     folder = cache_dir() / "kernels"
+    text = functools.lru_cache(maxsize=None)(lambda: module(kernel_text))  # the module, made once if needed
     try:
         path = _module_file(folder, key, text)
         spec = importlib.util.spec_from_file_location(f"aceskit_kernel_{key}", path)
@@ -153,7 +161,7 @@ def _compile(text: str, key: str, signature):
     except Exception as exc:  # an unusable cache; a kernel that does not compile raises below
         problem = exc
     namespace: dict = {}
-    exec(compile(text, f"<aceskit kernel {key}>", "exec"), namespace)
+    exec(compile(text(), f"<aceskit kernel {key}>", "exec"), namespace)
     k = _jit(numba, namespace, signature, cache=False)
     if not _WARNED:
         _WARNED.append(True)
@@ -170,7 +178,7 @@ def kernel(chain: Sequence, in_dtype, out_dtype) -> tuple:
     with _LOCK:
         k = _KERNELS.get(key)
         if k is None:
-            k = _KERNELS[key] = _compile(module(text), key, _signature(_numba(), in_dtype, out_dtype))
+            k = _KERNELS[key] = _compile(text, key, _signature(_numba(), in_dtype, out_dtype))
     return k, names, values
 
 
