@@ -454,7 +454,7 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     lists = [f"i{k}" for k, g in enumerate(groups) if "inputs" in g]
     # one allocation per type: the compiler sees the rows apart (constant offsets), so it vectorises
     # the loops without checking at run time whether they overlap
-    head += ["    changed = 0"]
+    head += ["    changed = 0", "    out = dst.reshape(-1)  # written as a flat array: the compiler vectorises that"]
     for kind, rows, size in (("float64", floats, BLOCK), ("bool_", bools, BLOCK), ("float64", gathered, width),
                              ("int64", lists, width)):
         if rows:
@@ -464,7 +464,7 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     loops = [f"    for base in range(start, stop, {BLOCK}):",
              f"        m = min({BLOCK}, stop - base)",
              "        s = src[base:base + m]",
-             "        d = dst[base:base + m]",
+             "        d = out[3 * base:3 * (base + m)]",
              "        for j in range(m):"]
     loops += [f"            x{k}[j] = " + read.format(k) for k in range(3)]
     for k, g in enumerate(groups):
@@ -498,7 +498,7 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
             loops.append(f"        for q in range({lo}, {hi}):")
             loops += [f"            a{out[e]}[i{k}[q]] = g{n}[q]" for n, out in g["outputs_by_segment"].items()]
     loops += ["        for j in range(m):"]
-    loops += [f"            d[j, {k}] = " + write.format(k) for k in range(3)]
+    loops += [f"            d[3 * j + {k}] = " + write.format(k) for k in range(3)]
     loops += ["    return changed"]
     return "\n".join(head + loops) + "\n", names, w.values
 
