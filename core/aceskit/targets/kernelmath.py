@@ -2,10 +2,11 @@
 
 No branches and no calls into libm: special cases are selects, exponents and mantissas are read
 and written through the bits of the float, products that need it are fused (``fma``).  The
-functions are plain Python, so they run (slowly) as they are; :mod:`aceskit.targets.native`
-pastes their bodies into each kernel's source, where ``bits``, ``from_bits`` and ``fma`` are
-compiler intrinsics.  Accuracy against long-double math (``tests/test_kernelmath.py``): ``exp``,
-``exp2``, ``log``, ``log2``, ``log10`` and ``pow`` within about 0.65 ulp, as good as libm.
+functions are plain Python, so they run (slowly) as they are; :mod:`aceskit.targets.kernelsource`
+pastes their bodies into each kernel's source, where ``bits``, ``from_bits``, ``fma``, ``floor``
+and ``select`` are compiler intrinsics.  Accuracy against long-double math
+(``tests/test_kernelmath.py``): ``exp``, ``exp2``, ``exp10``, ``log``, ``log2``, ``log10`` and
+``pow`` within 0.7 ulp, as good as libm.
 Constants: fdlibm's ``log`` polynomial and its split of ln 2 (Cody-Waite); Taylor coefficients.
 """
 
