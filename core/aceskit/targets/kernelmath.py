@@ -83,7 +83,7 @@ def exp2sum(hi, lo):
 
 
 def exp(y):
-    """e**y (libm's exp within 1 ulp)."""
+    """e**y."""
     return exp2sum(y, 0.0)
 
 
@@ -132,8 +132,8 @@ def logsum(x):
     v = h - a
     err = (a - (h - v)) + (2.0 * s - v)  # h + err = a + 2s exactly
     lo = err + fma(s, t1 + t2, fma(k, 1.9082149292705877e-10, 2.0 * sl))
-    v = h + lo
-    return v, (h - v) + lo  # renormalised: |lo| below half an ulp of the sum
+    total = h + lo
+    return total, (h - total) + lo  # renormalised: |lo| below half an ulp of the sum
 
 
 def special_log(x, value):
@@ -148,16 +148,19 @@ def log(x):
     return special_log(x, h + l)
 
 
-def log2(x):
+def log_times(x, c, c_lo):
+    """log(x) * (c + c_lo), c_lo the rounding error of the constant c, products carried in two parts."""
     h, l = logsum(x)
-    v = h * 1.4426950408889634
-    return special_log(x, v + (fma(h, 1.4426950408889634, -v) + fma(h, 2.0355273740931033e-17, l * 1.4426950408889634)))
+    v = h * c
+    return special_log(x, v + (fma(h, c, -v) + fma(h, c_lo, l * c)))
+
+
+def log2(x):
+    return log_times(x, 1.4426950408889634, 2.0355273740931033e-17)  # 1 / ln 2
 
 
 def log10(x):
-    h, l = logsum(x)
-    v = h * 0.4342944819032518
-    return special_log(x, v + (fma(h, 0.4342944819032518, -v) + fma(h, 1.098319650216765e-17, l * 0.4342944819032518)))
+    return log_times(x, 0.4342944819032518, 1.098319650216765e-17)  # 1 / ln 10
 
 
 def pow(x, y):

@@ -381,8 +381,13 @@ def _parameters(chain: Sequence) -> list[str]:
         if isinstance(op, Curve):
             names |= E.variables([op.fn]) - {"x"}
         elif isinstance(op, (PixelExpr, GamutCompress)):
-            names |= E.variables(op.lower().outputs if isinstance(op, GamutCompress) else op.outputs) - {"r", "g", "b"}
+            names |= E.variables(_outputs(op)) - {"r", "g", "b"}
     return sorted(names)
+
+
+def _outputs(op) -> tuple:
+    """The three output expressions of a PixelExpr, or of a GamutCompress's lowering."""
+    return op.lower().outputs if isinstance(op, GamutCompress) else op.outputs
 
 
 def _op(w: _Writer, op, rgb: list[str], bind: dict) -> list[str]:
@@ -393,15 +398,14 @@ def _op(w: _Writer, op, rgb: list[str], bind: dict) -> list[str]:
         values = w.graph([([op.fn], {**bind, "x": v}) for v in rgb])
         return [w.temp(f"{v} if {v} != {v} else {f[0]}") for v, f in zip(rgb, values)]
     if isinstance(op, (PixelExpr, GamutCompress)):
-        outputs = op.lower().outputs if isinstance(op, GamutCompress) else op.outputs
-        return w.graph([(outputs, {**bind, "r": rgb[0], "g": rgb[1], "b": rgb[2]})])[0]
+        return w.graph([(_outputs(op), {**bind, "r": rgb[0], "g": rgb[1], "b": rgb[2]})])[0]
     raise TypeError(f"the native backend cannot run {type(op).__name__}")
 
 
 def _count(w: _Writer, before: list[str], after: list[str]) -> str:
     """Count the pixel where :func:`aceskit.targets.numpy.count_changed` does; returns the name of
     the test "the compression left ``before`` as it was"."""
-    same = w.temp(" & ".join(f"({a} == {b})" for a, b in zip(after, before)))
+    same = w.temp(" & ".join(f"({a} == {b})" for a, b in zip(after, before)), is_bool=True)
     moves = [w.temp(f"abs({a} - {b})") for a, b in zip(after, before)]
     no_nan = " & ".join(f"({m} == {m})" for m in moves)
     scale = f"{CHANGE_TOL!r} * max(abs({before[0]}), abs({before[1]}), abs({before[2]}), 0.001)"
@@ -518,8 +522,7 @@ def _defines(lines: Sequence[str]) -> set:
 
 def _crossing(segments: Sequence[dict]) -> set:
     """Temporaries that one segment computes and another reads (they go through scratch arrays)."""
-    home = {line.split(" = ", 1)[0]: k for k, seg in enumerate(segments) for line in seg["lines"]
-            if _NAME.fullmatch(line.split(" = ", 1)[0])}
+    home = {n: k for k, seg in enumerate(segments) for n in _defines(seg["lines"])}
     return {n for k, seg in enumerate(segments) for n in _uses(seg["lines"]) if home.get(n, k) != k}
 
 
@@ -567,11 +570,12 @@ def _merge(segments: list[dict], crossing: set) -> Optional[dict]:
         return None
     first = segments[0]
     # positions where the segments read different names become per-item inputs u0, u1, ...
+    columns = list(zip(*(s[1] for s in shapes)))  # the outside names of each position, per segment
     varying: dict = {}
-    for names in zip(*(s[1] for s in shapes)):
+    for names in columns:
         if len(set(names)) > 1:
             varying.setdefault(names, f"u{len(varying)}")
-    position = iter(zip(*(s[1] for s in shapes)))
+    position = iter(columns)
     lines = []
     for line in first["lines"]:
         tree = ast.parse(line)
@@ -579,8 +583,8 @@ def _merge(segments: list[dict], crossing: set) -> Optional[dict]:
             if isinstance(n, ast.Name) and n.id not in locals_[0]:
                 n.id = varying.get(next(position), n.id)
         lines.append(ast.unparse(tree))
-    same = sorted({names[0] for names in zip(*(s[1] for s in shapes))
-                   if len(set(names)) == 1 and _NAME.fullmatch(names[0])}, key=_number)
+    same = sorted({names[0] for names in columns if len(set(names)) == 1 and _NAME.fullmatch(names[0])},
+                  key=_number)
     order = [sorted(loc, key=_number) for loc in locals_]
     outputs = [n for n in order[0] if n in crossing]
     return {"segments": segments, "lines": lines, "inputs": [*varying.values(), *same],
@@ -603,7 +607,4 @@ def source(chain: Sequence, in_dtype=np.float32, out_dtype=np.float32) -> str:
 def module(kernel_text: str) -> str:
     """The kernel module: the intrinsics, then the kernel with kernelmath's calls pasted in."""
     return HEADER + "\n\n" + "\n".join(_inline(kernel_text.splitlines())) + "\n"
-
-
-# -- compiling and caching ----------------------------------------------------------------------
 

@@ -50,6 +50,7 @@ _KERNELS: dict = {}
 _LOCK = threading.Lock()
 _WARNED: list = []
 
+
 def available() -> bool:
     """Can this Python compile native kernels (is numba importable)?"""
     return _numba() is not None
@@ -214,7 +215,7 @@ def run(chain: Sequence, rgb, *, workers: Optional[int] = None, env: Optional[Ma
         missing = [name for name in names if name not in env]
         if missing:
             raise KeyError(f"expression variables {missing} have no value; pass them in env")
-        values = np.array([float(env[k]) for k in names] + constants + [0.0], dtype=np.float64)
+        values = np.array([float(env[name]) for name in names] + constants + [0.0], dtype=np.float64)
         half_in = flat.dtype == np.float16
         src = flat.view(np.uint16) if half_in else flat
         dst = out.view(np.uint16) if out_dtype == np.float16 else out
