@@ -25,7 +25,7 @@ from ..ops import Curve, GamutCompress, Matrix, PixelExpr, sandwiched
 from . import kernelmath
 from .numpy import CHANGE_TOL
 
-BLOCK = 512  # pixels per pass of a kernel's loops over its planar scratch
+BLOCK = 64  # pixels per pass of a kernel's loops over its planar scratch: small enough to stay in L1
 
 HEADER = f'''import math
 
