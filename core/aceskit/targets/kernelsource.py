@@ -1,7 +1,8 @@
 """Kernel source for the native backend: an op chain as Python source that numba compiles.
 
-:func:`generate` writes the chain from its expression graphs as loops over a block of pixels in
-planar float64 scratch rows: straight-line code without branches (a select computes both values
+:func:`generate` writes the chain from its expression graphs as loops over a block of pixels,
+which pass values between them in planar float64 scratch rows: straight-line code without
+branches (a select computes both values
 and picks one), so that the compiler runs each loop over several pixels at once (SIMD).  A select
 whose one value is at hand and whose other value needs ``pow``, ``log`` or ``exp`` (the gamut
 compression of one channel) is *deferred*: its costly value is computed in a loop over a list of
@@ -417,16 +418,18 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     """(the kernel's source before :func:`module`, the names of the chain's parameters, the
     constants after them).
 
-    The kernel walks its pixels in blocks of :data:`BLOCK`: one loop copies a block into planar
-    float64 scratch rows, then the segments of the chain run as loops over the rows (a pixel
-    segment) or over lists of the pixels that pick a deferred select's costly value (alike
-    selects share one list and one loop, see :func:`_groups`), and one loop writes the block back.
+    The kernel walks its pixels in blocks of :data:`BLOCK`; the segments of the chain run as loops
+    over the block's pixels (a pixel segment) or over lists of the pixels that pick a deferred
+    select's costly value (alike selects share one list and one loop, see :func:`_groups`).  The
+    first loop reads the pixels, the last one writes them, planar float64 scratch rows carry
+    values from one loop to another.
     """
     half_in, half_out = np.dtype(in_dtype) == np.float16, np.dtype(out_dtype) == np.float16
     names = _parameters(chain)
     w = _Writer(names)
     bind = {n: w.slots[n] for n in names}
-    rgb = [w.temp(f"x{k}[j]") for k in range(3)]
+    read = "np.float64(table[s[{0}]])" if half_in else "np.float64(s[{0}])"  # read where first used
+    rgb = [w.temp(read.format(f"3 * j + {k}")) for k in range(3)]
     i = 0
     while i < len(chain):
         op = chain[i]
@@ -444,15 +447,13 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
             _count(w, rgb, new)
         rgb, i = new, i + 1
     for k, v in enumerate(rgb):
-        w.line(f"y{k}[j] = {v}")
-    read = "table[s[{0}]]" if half_in else "s[{0}]"
-    write = "to_half(y{0}[j])" if half_out else "y{0}[j]"
+        w.line(f"d[3 * j + {k}] = " + (f"to_half({v})" if half_out else v))
     head = [f"def kernel(src, dst, p, table, start, stop):  # {np.dtype(in_dtype)} -> {np.dtype(out_dtype)}"]
     head += [f"    c{k} = p[{k}]" for k in range(len(w.slots))]  # parameters and constants: locals
     crossing = set(_crossing(w.segments))
     groups = _groups(w.segments, crossing)
     width = BLOCK * max([len(g["segments"]) for g in groups if g["segments"][0]["need"]] or [1])
-    floats = ["x0", "x1", "x2", "y0", "y1", "y2"] + [f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
+    floats = [f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
     bools = [f"a{n}" for n in sorted(crossing & w.bools, key=_number)] + [g["need"] for g in w.segments if g["need"]]
     gathered = sorted({f"g{n}" for g in groups if "inputs" in g for n in g["inputs"] + g["outputs"]})
     lists = [f"i{k}" for k, g in enumerate(groups) if "inputs" in g]
@@ -469,9 +470,7 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     loops = [f"    for base in range(start, stop, {BLOCK}):",
              f"        m = min({BLOCK}, stop - base)",
              "        s = inp[3 * base:3 * (base + m)]",
-             "        d = out[3 * base:3 * (base + m)]",
-             "        for j in range(m):"]
-    loops += [f"            x{k}[j] = " + read.format(f"3 * j + {k}") for k in range(3)]
+             "        d = out[3 * base:3 * (base + m)]"]
     for k, g in enumerate(groups):
         if "inputs" not in g:
             seg = g["segments"][0]
@@ -502,8 +501,6 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
         for e, (lo, hi) in enumerate(zip(starts, ends)):
             loops.append(f"        for q in range({lo}, {hi}):")
             loops += [f"            a{out[e]}[i{k}[q]] = g{n}[q]" for n, out in g["outputs_by_segment"].items()]
-    loops += ["        for j in range(m):"]
-    loops += [f"            d[3 * j + {k}] = " + write.format(k) for k in range(3)]
     loops += ["    return changed"]
     return "\n".join(head + loops) + "\n", names, w.values
 
