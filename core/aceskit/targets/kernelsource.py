@@ -420,16 +420,16 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
 
     The kernel walks its pixels in blocks of :data:`BLOCK`; the segments of the chain run as loops
     over the block's pixels (a pixel segment) or over lists of the pixels that pick a deferred
-    select's costly value (alike selects share one list and one loop, see :func:`_groups`).  The
-    first loop reads the pixels, the last one writes them, planar float64 scratch rows carry
-    values from one loop to another.
+    select's costly value (alike selects share one list and one loop, see :func:`_groups`);
+    planar float64 scratch rows carry values from one loop to another.  A kernel of one loop reads
+    and writes the pixels in it; else a loop copies the block's pixels into rows before the
+    segments, and one writes them after (quicker than reading and writing in the segments' loops).
     """
     half_in, half_out = np.dtype(in_dtype) == np.float16, np.dtype(out_dtype) == np.float16
     names = _parameters(chain)
     w = _Writer(names)
     bind = {n: w.slots[n] for n in names}
-    read = "np.float64(table[s[{0}]])" if half_in else "np.float64(s[{0}])"  # read where first used
-    rgb = [w.temp(read.format(f"3 * j + {k}")) for k in range(3)]
+    rgb = rgb_in = [w.temp(f"x{k}[j]") for k in range(3)]
     i = 0
     while i < len(chain):
         op = chain[i]
@@ -447,13 +447,20 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
             _count(w, rgb, new)
         rgb, i = new, i + 1
     for k, v in enumerate(rgb):
-        w.line(f"d[3 * j + {k}] = " + (f"to_half({v})" if half_out else v))
+        w.line(f"y{k}[j] = {v}")
+    read = "table[s[3 * j + {0}]]" if half_in else "s[3 * j + {0}]"
+    write = "to_half({0})" if half_out else "{0}"
+    copies = len(w.segments) > 1  # else one loop, which reads and writes the pixels itself
+    if not copies:
+        lines = w.segments[0]["lines"]
+        lines[:3] = [f"{x} = np.float64({read.format(k)})" for k, x in enumerate(rgb_in)]
+        lines[-3:] = [f"d[3 * j + {k}] = " + write.format(v) for k, v in enumerate(rgb)]
     head = [f"def kernel(src, dst, p, table, start, stop):  # {np.dtype(in_dtype)} -> {np.dtype(out_dtype)}"]
     head += [f"    c{k} = p[{k}]" for k in range(len(w.slots))]  # parameters and constants: locals
     crossing = set(_crossing(w.segments))
     groups = _groups(w.segments, crossing)
     width = BLOCK * max([len(g["segments"]) for g in groups if g["segments"][0]["need"]] or [1])
-    floats = [f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
+    floats = ["x0", "x1", "x2", "y0", "y1", "y2"] * copies + [f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
     bools = [f"a{n}" for n in sorted(crossing & w.bools, key=_number)] + [g["need"] for g in w.segments if g["need"]]
     gathered = sorted({f"g{n}" for g in groups if "inputs" in g for n in g["inputs"] + g["outputs"]})
     lists = [f"i{k}" for k, g in enumerate(groups) if "inputs" in g]
@@ -471,6 +478,8 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
              f"        m = min({BLOCK}, stop - base)",
              "        s = inp[3 * base:3 * (base + m)]",
              "        d = out[3 * base:3 * (base + m)]"]
+    if copies:
+        loops += ["        for j in range(m):"] + [f"            x{k}[j] = " + read.format(k) for k in range(3)]
     for k, g in enumerate(groups):
         if "inputs" not in g:
             seg = g["segments"][0]
@@ -501,6 +510,9 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
         for e, (lo, hi) in enumerate(zip(starts, ends)):
             loops.append(f"        for q in range({lo}, {hi}):")
             loops += [f"            a{out[e]}[i{k}[q]] = g{n}[q]" for n, out in g["outputs_by_segment"].items()]
+    if copies:
+        loops += ["        for j in range(m):"]
+        loops += [f"            d[3 * j + {k}] = " + write.format(f"y{k}[j]") for k in range(3)]
     loops += ["    return changed"]
     return "\n".join(head + loops) + "\n", names, w.values
 
