@@ -1,13 +1,13 @@
 """Kernel source for the native backend: an op chain as Python source that numba compiles.
 
 :func:`generate` writes the chain from its expression graphs as loops over a block of pixels,
-which pass values between them in planar float64 scratch rows: straight-line code without
-branches (a select computes both values
-and picks one), so that the compiler runs each loop over several pixels at once (SIMD).  A select
-whose one value is at hand and whose other value needs ``pow``, ``log`` or ``exp`` (the gamut
-compression of one channel) is *deferred*: its costly value is computed in a loop over a list of
-the pixels that pick it.  :func:`module` pastes the bodies of :mod:`aceskit.targets.kernelmath`
-into the kernel, so that the compiler sees one block of code and numba has nothing to inline.
+which pass values on in planar float64 scratch rows: straight-line code without branches (a
+select computes both values and picks one), so that the compiler runs each loop over several
+pixels at once (SIMD).  A select whose one value is at hand and whose other value needs ``pow``,
+``log`` or ``exp`` (the gamut compression of one channel) is *deferred*: its costly value is
+computed in loops over a list of the pixels that pick it.  :func:`module` pastes the bodies of
+:mod:`aceskit.targets.kernelmath` into the kernel, so that the compiler sees one block of code
+and numba has nothing to inline.
 """
 
 from __future__ import annotations
@@ -567,8 +567,8 @@ def _split(lines: Sequence[str], inputs: Sequence[str], outputs: Sequence[str]) 
     """The compute loop of a list group as loops of one costly call each (pow, log, exp), which
     pass values on through gathered rows: a shorter chain of dependent work per item lets the
     processor overlap more items (the RGC kernel, whose two pow ran in one loop, became about 18%
-    faster).  Each loop is
-    ``{"loads": names read from rows, "lines": code, "stores": names written to rows}``."""
+    faster).  Each loop is ``{"loads": names read from rows, "lines": its code, "stores": names
+    written to rows}``."""
     parts, part = [], []
     for line in lines:
         part.append(line)
