@@ -166,10 +166,21 @@ def log10(x):
 def pow(x, y):
     """x**y as C99's pow, through e**(y log|x|) with log|x| and its product by y carried in two
     parts (within about 0.6 ulp)."""
-    a = abs(x)
-    h, l = logsum(a)
+    ph, pl = pow_log(x, y)
+    return pow_exp(x, y, ph, pl)
+
+
+def pow_log(x, y):
+    """The first half of :func:`pow`: y log|x| as hi + lo."""
+    h, l = logsum(abs(x))
     ph = y * h
-    v = exp2sum(ph, fma(y, h, -ph) + y * l)
+    return ph, fma(y, h, -ph) + y * l
+
+
+def pow_exp(x, y, ph, pl):
+    """The second half of :func:`pow`: e**(ph + pl), and C99's special cases."""
+    a = abs(x)
+    v = exp2sum(ph, pl)
     v = (0.0 if y > 0.0 else math.inf) if a == 0.0 else v
     v = (math.inf if y > 0.0 else 0.0) if a == math.inf else v
     integer = floor(y) == y
