@@ -414,8 +414,12 @@ def _count(w: _Writer, before: list[str], after: list[str]) -> str:
     same = w.temp(" & ".join(f"({a} == {b})" for a, b in zip(after, before)), is_bool=True)
     moves = [w.temp(f"abs({a} - {b})") for a, b in zip(after, before)]
     no_nan = " & ".join(f"({m} == {m})" for m in moves)
-    scale = f"{CHANGE_TOL!r} * max(abs({before[0]}), abs({before[1]}), abs({before[2]}), 0.001)"
-    w.line(f"changed += 1 if {no_nan} & (max({', '.join(moves)}) > {scale}) else 0")
+    big = "0.001"  # the largest of |before| and 0.001, through selects (numba compiles them quicker than max)
+    for b in before:
+        size = w.temp(f"abs({b})")
+        big = w.temp(f"{size} if {size} > {big} else {big}")
+    scale = w.temp(f"{CHANGE_TOL!r} * {big}")
+    w.line(f"changed += 1 if {no_nan} & ({' | '.join(f'({m} > {scale})' for m in moves)}) else 0")
     return same
 
 
@@ -481,7 +485,7 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
             head.append(f"    {block} = np.empty(({len(rows)}, {size}), dtype=np.{kind})")
             head += [f"    {row} = {block}[{k}]" for k, row in enumerate(rows)]
     loops = [f"    for base in range(start, stop, {BLOCK}):",
-             f"        m = min({BLOCK}, stop - base)",
+             f"        m = stop - base if stop - base < {BLOCK} else {BLOCK}",
              "        s = inp[3 * base:3 * (base + m)]",
              "        d = out[3 * base:3 * (base + m)]"]
     if copies:
