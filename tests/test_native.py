@@ -203,7 +203,7 @@ SCRIPT = textwrap.dedent("""
     import numpy as np
     warnings.simplefilter("always")
     from aceskit import plans, rgc
-    from aceskit.targets import kernelsource, native, numpy as reference
+    from aceskit.targets import native, numpy as reference
     x = np.random.default_rng(5).uniform(-0.5, 2.0, (5000, 3))
     chain = rgc.chain(space="ACEScg")
     got = native.run(chain, x)
@@ -289,7 +289,7 @@ def test_without_numba_the_reference_runs_silently(tmp_path):
         warnings.simplefilter("error")
         import numpy as np, aceskit
         from aceskit import rgc, targets
-        from aceskit.targets import kernelsource, native, numpy as reference
+        from aceskit.targets import native, numpy as reference
         assert not native.available()
         x = np.random.default_rng(2).uniform(-0.5, 2.0, (2000, 3)).astype(np.float32)
         assert np.array_equal(rgc.compress(x), reference.run(rgc.chain(), x))  # the reference ran

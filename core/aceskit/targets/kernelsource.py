@@ -469,7 +469,7 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     crossing = set(_crossing(w.segments))
     groups = _groups(w.segments, crossing)
     width = BLOCK * max([len(g["segments"]) for g in groups if g["segments"][0]["need"]] or [1])
-    floats = ["x0", "x1", "x2", "y0", "y1", "y2"] * copies + [f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
+    floats = (["x0", "x1", "x2", "y0", "y1", "y2"] if copies else []) + [f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
     bools = [f"a{n}" for n in sorted(crossing & w.bools, key=_number)] + [g["need"] for g in w.segments if g["need"]]
     loops_of = {id(g): _split(g["lines"], g["inputs"], g["outputs"]) for g in groups if "inputs" in g}
     gathered = sorted({f"g{n}" for parts in loops_of.values() for part in parts for n in part["loads"] + part["stores"]})
@@ -529,11 +529,12 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
 
 
 _NAME = re.compile(r"\bt\d+\b")
+_READ = re.compile(r"\b[tu]\d+\b")  # temporaries, and the per-item inputs of a merged list loop
 
 
 def _uses(lines: Sequence[str]) -> set:
-    """The temporaries ``lines`` read."""
-    return {n for line in lines for n in _NAME.findall(line.split(" = ", 1)[-1])}
+    """The temporaries (and list-loop inputs) ``lines`` read."""
+    return {n for line in lines for n in _READ.findall(line.split(" = ", 1)[-1])}
 
 
 def _defines(lines: Sequence[str]) -> set:
@@ -570,7 +571,8 @@ def _groups(segments: Sequence[dict], crossing: set) -> list[dict]:
     return groups
 
 
-_CALL = re.compile(r"\b(?:pow_log|pow_exp|log|log2|log10|exp|exp2|exp10)\(")  # the costly calls in a line
+# the costly calls in a line of kernel text: pow is written as its two halves
+_CALL = re.compile(r"\b(?:{})\(".format("|".join(sorted(_COSTLY - {"pow"} | {"pow_log", "pow_exp"}))))
 
 
 def _split(lines: Sequence[str], inputs: Sequence[str], outputs: Sequence[str]) -> list[dict]:
@@ -590,14 +592,12 @@ def _split(lines: Sequence[str], inputs: Sequence[str], outputs: Sequence[str]) 
         parts[-1] += part
     elif part or not parts:
         parts.append(part)
-    names = lambda text: set(re.findall(r"\b[tu]\d+\b", text))  # noqa: E731
     out, known = [], list(inputs)
     for k, code in enumerate(parts):
-        later = names(" ".join(line.split(" = ", 1)[-1] for p in parts[k + 1:] for line in p)) | set(outputs)
-        used = names(" ".join(line.split(" = ", 1)[-1] for line in code))
-        defined = _defines(code)
+        later = _uses([line for p in parts[k + 1:] for line in p]) | set(outputs)
+        used = _uses(code)
         out.append({"loads": [n for n in known if n in used], "lines": code,
-                    "stores": [n for n in sorted(defined, key=_number) if n in later]})
+                    "stores": [n for n in sorted(_defines(code), key=_number) if n in later]})
         known += out[-1]["stores"]
     return out
 
