@@ -196,6 +196,17 @@ def test_chains_differing_only_in_numbers_share_one_kernel():
     assert a == b and "def kernel(" in a
 
 
+def test_kernels_use_512_bit_vectors_where_the_cpu_has_them():
+    import llvmlite.binding as llvm
+    llvm.initialize_native_target()
+    if "+avx512f" not in llvm.get_host_cpu_features().flatten().split(","):
+        pytest.skip("this CPU has no 512-bit vectors (AVX-512F)")
+    k, _, _ = native.kernel(rgc.chain(), np.dtype(np.float32), np.dtype(np.float32))
+    assembly = "\n".join(k.inspect_asm().values())
+    # 512-bit registers (zmm) over 256-bit ones (ymm), which LLVM would prefer in the RGC's loops unasked
+    assert assembly.count("zmm") > 10 * assembly.count("ymm")
+
+
 # -- the disk cache, in fresh processes ---------------------------------------------------------
 
 SCRIPT = textwrap.dedent("""

@@ -70,6 +70,16 @@ def select(typingctx, c, a, b):
                               context.cast(builder, args[1], sig.args[1], ty),
                               context.cast(builder, args[2], sig.args[2], ty))
     return ty(c, a, b), codegen
+
+
+@intrinsic
+def wide_vectors(typingctx):
+    # the kernel may use the widest vectors the CPU has: LLVM prefers 256 bits on AVX-512 CPUs unless
+    # told otherwise (a string attribute of this function only; llvmlite's add() knows no such names)
+    def codegen(context, builder, sig, args):
+        set.add(builder.function.attributes, '"prefer-vector-width"="512"')
+        return context.get_dummy_value()
+    return types.none(), codegen
 '''
 _INTRINSICS = {"bits", "from_bits", "fma", "floor", "select"}
 
@@ -475,7 +485,7 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     gathered = sorted({f"g{n}" for parts in loops_of.values() for part in parts for n in part["loads"] + part["stores"]})
     lists = [f"i{k}" for k, g in enumerate(groups) if "inputs" in g]
     # pixels read and written through flat views: the compiler sees a stride of 3 and vectorises
-    head += ["    changed = 0", "    inp = src.reshape(-1)", "    out = dst.reshape(-1)"]
+    head += ["    wide_vectors()", "    changed = 0", "    inp = src.reshape(-1)", "    out = dst.reshape(-1)"]
     # one allocation per type: the compiler sees the rows apart (constant offsets), so it vectorises
     # the loops without checking at run time whether they overlap
     for kind, rows, size in (("float64", floats, BLOCK), ("bool_", bools, BLOCK), ("float64", gathered, width),
