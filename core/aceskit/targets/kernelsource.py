@@ -75,9 +75,13 @@ def select(typingctx, c, a, b):
 @intrinsic
 def wide_vectors(typingctx):
     # the kernel may use the widest vectors the CPU has: LLVM prefers 256 bits on AVX-512 CPUs unless
-    # told otherwise (a string attribute of this function only; llvmlite's add() knows no such names)
+    # told otherwise (a string attribute of this function only; llvmlite's add() knows no such names).
+    # A hint: where an llvmlite takes no such attribute, the kernel compiles with narrower vectors
     def codegen(context, builder, sig, args):
-        set.add(builder.function.attributes, '"prefer-vector-width"="512"')
+        try:
+            set.add(builder.function.attributes, '"prefer-vector-width"="512"')
+        except TypeError:
+            pass
         return context.get_dummy_value()
     return types.none(), codegen
 '''
