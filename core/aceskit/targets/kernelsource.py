@@ -24,7 +24,7 @@ import numpy as np
 from .. import expr as E
 from ..ops import Curve, GamutCompress, Matrix, PixelExpr, sandwiched
 from . import kernelmath
-from .numpy import CHANGE_TOL
+from .numpy import CHANGE_FLOOR, CHANGE_TOL
 
 BLOCK = 64  # pixels per pass of a kernel's loops over its planar scratch: small enough to stay in L1
 
@@ -428,7 +428,8 @@ def _count(w: _Writer, before: list[str], after: list[str]) -> str:
     same = w.temp(" & ".join(f"({a} == {b})" for a, b in zip(after, before)), is_bool=True)
     moves = [w.temp(f"abs({a} - {b})") for a, b in zip(after, before)]
     no_nan = " & ".join(f"({m} == {m})" for m in moves)
-    big = "0.001"  # the largest of |before| and 0.001, through selects (numba compiles them quicker than max)
+    # the largest of |before| and the floor, through selects (numba compiles them quicker than max)
+    big = repr(CHANGE_FLOOR)
     for b in before:
         size = w.temp(f"abs({b})")
         big = w.temp(f"{size} if {size} > {big} else {big}")
@@ -592,9 +593,8 @@ _CALL = re.compile(r"\b(?:{})\(".format("|".join(sorted(_COSTLY - {"pow"} | {"po
 def _split(lines: Sequence[str], inputs: Sequence[str], outputs: Sequence[str]) -> list[dict]:
     """The compute loop of a list group as loops of one costly call each (log, exp, or a half of
     pow: ``pow_log``, ``pow_exp``), which pass values on through gathered rows.  A shorter chain of
-    dependent work per item lets the processor overlap more items: the RGC kernel took 185 ms per
-    UHD frame with its two pow in one loop, 155 ms with one pow per loop and 143 ms with each half
-    of a pow in a loop of its own.  Each loop is ``{"loads": names read from rows, "lines": its
+    dependent work per item lets the processor overlap more items (the RGC kernel is about a
+    quarter quicker than with its two pow in one loop).  Each loop is ``{"loads": names read from rows, "lines": its
     code, "stores": names written to rows}``."""
     parts, part = [], []
     for line in lines:
@@ -602,10 +602,10 @@ def _split(lines: Sequence[str], inputs: Sequence[str], outputs: Sequence[str]) 
         if _CALL.search(line.split(" = ", 1)[-1]):
             parts.append(part)
             part = []
-    if part and parts:  # cheap code after the last costly call: in that call's loop
-        parts[-1] += part
-    elif part or not parts:
+    if not parts:  # no costly call: one loop
         parts.append(part)
+    elif part:  # cheap code after the last costly call: in that call's loop
+        parts[-1] += part
     out, known = [], list(inputs)
     for k, code in enumerate(parts):
         later = _uses([line for p in parts[k + 1:] for line in p]) | set(outputs)

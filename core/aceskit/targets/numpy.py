@@ -29,8 +29,10 @@ from . import check_rgb
 
 CHUNK = 1 << 16  # pixels per work unit
 #: A pixel counts as changed by a gamut compression when a channel moves by more than this,
-#: relative to the pixel's largest magnitude (at least 1e-3): float32 rounding does not count.
+#: relative to the pixel's largest magnitude (at least :data:`CHANGE_FLOOR`): float32 rounding does
+#: not count.
 CHANGE_TOL = 1e-5
+CHANGE_FLOOR = 1e-3
 #: Relative margin of the pass-through test: pixels this close to a threshold are evaluated in full.
 MARGIN = 1e-4
 
@@ -106,7 +108,7 @@ def _compress(op: GamutCompress, ap1: np.ndarray, need: np.ndarray, env) -> np.n
 def count_changed(before: np.ndarray, after: np.ndarray) -> int:
     """Pixels (columns) the compression changed by more than :data:`CHANGE_TOL`; NaN never counts."""
     with np.errstate(invalid="ignore"):
-        scale = CHANGE_TOL * np.maximum(np.max(np.abs(before), axis=0), 1e-3)
+        scale = CHANGE_TOL * np.maximum(np.max(np.abs(before), axis=0), CHANGE_FLOOR)
         return int(np.count_nonzero(np.max(np.abs(after - before), axis=0) > scale))
 
 
