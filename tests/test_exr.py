@@ -407,6 +407,46 @@ def test_policy_keep_and_error(tmp_path):
     assert rep.clamped == 7 and np.isnan(exr.read(tmp_path / "h.exr").pixels[0, 0, 0])
 
 
+@pytest.mark.parametrize("limit", [exr.HALF_MAX, exr.dwa_safe_max(45), 1000.3, 1.0, 3.4e38])
+@pytest.mark.parametrize("strict", [False, True])
+def test_in_range_of_half_floats_agrees_with_float64_comparison(limit, strict):
+    """Each of the 65536 half floats, among values in range: the bit comparison says what comparing
+    the float64 values says (NaN is never in range)."""
+    every = np.arange(1 << 16, dtype=np.uint16).view(np.float16)
+    wide = np.abs(every.astype(np.float64))
+    ok = wide < limit if strict else wide <= limit
+    assert exr.in_range(every[ok], limit, strict=strict)
+    calm = every[ok][::997].copy()
+    for bad in every[~ok]:
+        calm[len(calm) // 2] = bad
+        assert not exr.in_range(calm, limit, strict=strict), (float(bad), limit)
+    assert exr.in_range(every[:0], limit, strict=strict)
+    wide32 = np.array([0.0, -limit, limit], np.float32)
+    assert exr.in_range(wide32, float(np.float32(limit))) and not exr.in_range(wide32, float(np.float32(limit)),
+                                                                               strict=True)
+
+
+def test_map_color_hands_an_rgb_frame_over_without_copies(tmp_path):
+    """A frame is the largest thing a batch worker holds: ``fn`` gets a view of the pixels and its
+    result becomes the new pixels; ``rgb`` and an ``fn`` that returns its argument still copy."""
+    a = noisy(8, 8)
+    quiet(exr.write, tmp_path / "i.exr", a, "ACES2065-1", "zip", half=False)
+    img = exr.read(tmp_path / "i.exr")
+    seen, made = [], []
+    out = img.map_color(lambda rgb: seen.append(rgb) or made.append(rgb * 2) or made[0], "ACEScg")
+    assert np.shares_memory(seen[0], img.pixels) and out.pixels is made[0]
+    np.testing.assert_array_equal(out.pixels, 2 * a)
+    same = img.map_color(lambda rgb: rgb)
+    assert not np.shares_memory(same.pixels, img.pixels) and not np.shares_memory(img.rgb, img.pixels)
+    np.testing.assert_array_equal(same.pixels, a)
+    rgba = np.concatenate([a, a[..., :1]], axis=-1)  # R, G, B adjacent, then A: a view as well
+    quiet(exr.write, tmp_path / "a.exr", rgba, "ACES2065-1", "zip", half=False)
+    img = exr.read(tmp_path / "a.exr")
+    out = img.map_color(lambda rgb: seen.append(rgb) or rgb + 1)
+    assert np.shares_memory(seen[-1], img.pixels) and out.channels == list("RGBA")
+    np.testing.assert_array_equal(out.pixels, np.concatenate([a + 1, a[..., :1]], axis=-1))
+
+
 # -- safety --------------------------------------------------------------------------------------
 def test_never_overwrites_input(tmp_path):
     exr.write(tmp_path / "in.exr", noisy(8, 8), "ACES2065-1", "zip")

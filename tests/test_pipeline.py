@@ -157,6 +157,24 @@ def test_nonfinite_values_are_counted_and_replaced(tmp_path, config):
     assert np.isfinite(out).all()
 
 
+@pytest.mark.parametrize("engine", ["native", "numpy"])
+@pytest.mark.parametrize("values", [(65510.0,), (65510.0, 70000.0, 65500.0, -1e5, 65504.0)])
+def test_values_beyond_half_are_clamped_not_counted_as_inf(tmp_path, engine, values):
+    """The frame is computed in half where it fits; values that round to Inf or to HALF_MAX in half
+    are finite overflow to the write policy, counted and stored as it counts them for float input."""
+    img = np.full((4, 8, 3), 0.25, np.float32)
+    img[1, :len(values), 0] = values
+    decoded = write_input(tmp_path / "in.exr", img, half=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rep = process_frame(str(tmp_path / "in.exr"), str(tmp_path / "out.exr"),
+                            Job(dst="ACES2065-1", compression="zip", engine=engine))
+    assert rep["status"] == "ok", rep
+    assert (rep["clamped"], rep["posinf"], rep["neginf"]) == (np.count_nonzero(np.abs(decoded) > 65504), 0, 0)
+    out = exr.read(tmp_path / "out.exr").pixels
+    np.testing.assert_array_equal(out, np.clip(decoded, -65504, 65504).astype(np.float16))
+
+
 def test_threads_do_not_change_results():
     img = testimage.rgc_validation_image(640, 360)
     chain = build_chain("ACES2065-1", "ACEScct", rgc.REFERENCE)

@@ -60,6 +60,33 @@ def dwa_safe_max(level: float) -> float:
     return max(HALF_MAX - margin, 1.0)
 
 
+def safe_max(codec: str, level: Optional[float], half: bool = True) -> float:
+    """Largest magnitude :func:`write` stores as it is for ``codec`` (a :func:`parse_compression`
+    name) at DWA ``level``; beyond it the ``nonfinite`` policy applies."""
+    if codec in ("dwaa", "dwab"):
+        return dwa_safe_max(level or 0.0)
+    return HALF_MAX if half else float(np.finfo(np.float32).max)
+
+
+def in_range(values: np.ndarray, limit: float, *, strict: bool = False) -> bool:
+    """Is every value within ±``limit`` (strictly inside with ``strict``)?  NaN is not.
+
+    Half floats are compared as integers (numpy's float16 max is about 40x slower): a half's
+    magnitude orders like its 15 low bits, and its sign is the 16th.
+    """
+    if values.size == 0:
+        return True
+    if values.dtype != np.float16:
+        if strict:
+            return bool(values.max() < limit and values.min() > -limit)
+        return bool(values.max() <= limit and values.min() >= -limit)  # NaN fails both comparisons
+    top = np.float16(min(limit, HALF_MAX))  # the largest half allowed
+    if float(top) > limit or (strict and float(top) >= limit):
+        top = np.nextafter(top, np.float16(0))
+    bits = int(top.view(np.uint16))  # NaN and Inf have larger magnitude bits than any finite half
+    return bool(values.view(np.int16).max() <= bits and values.view(np.uint16).max() <= 0x8000 + bits)
+
+
 def _base(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
@@ -220,9 +247,15 @@ class ExrImage:
     @property
     def rgb(self) -> np.ndarray:
         """(H, W, 3) copy of R, G, B (a luminance-only image repeats Y)."""
+        rgb = self._rgb()
+        return rgb.copy() if np.may_share_memory(rgb, self.pixels) else rgb
+
+    def _rgb(self) -> np.ndarray:
+        """R, G, B as (H, W, 3): a view of ``pixels`` where they are adjacent in that order, else a copy."""
         if self.is_luminance:
             return np.repeat(self.pixels[..., [self._at("Y")]], 3, axis=-1)
-        return self.pixels[..., [self._at(c) for c in "RGB"]]
+        r, g, b = (self._at(c) for c in "RGB")
+        return self.pixels[..., r:r + 3] if (g, b) == (r + 1, r + 2) else self.pixels[..., [r, g, b]]
 
     @property
     def layers(self) -> list:
@@ -243,7 +276,8 @@ class ExrImage:
                              f"map_color()")
         return self._with_rgb(rgb, colorspace)
 
-    def _with_rgb(self, rgb, colorspace: Optional[str]) -> "ExrImage":
+    def _with_rgb(self, rgb, colorspace: Optional[str], owned: bool = False) -> "ExrImage":
+        """``owned``: ``rgb`` is a new array nothing else holds, which may become the pixels as it is."""
         new = np.asarray(rgb)
         if new.shape != self.pixels.shape[:2] + (3,):
             raise ValueError(f"rgb must have shape {self.pixels.shape[:2] + (3,)}, got {new.shape}")
@@ -256,7 +290,10 @@ class ExrImage:
         else:
             names = [self.channels[self._at(c)] for c in "RGB"]
         keep = [i for i, c in enumerate(self.channels) if _base(c) not in ("R", "G", "B", "Y")]
-        pixels = np.concatenate([new.astype(dtype, copy=False), self.pixels[..., keep].astype(dtype)], axis=-1)
+        if keep or not owned or new.dtype != dtype or np.may_share_memory(new, self.pixels):
+            pixels = np.concatenate([new.astype(dtype, copy=False), self.pixels[..., keep].astype(dtype)], axis=-1)
+        else:  # RGB only: no second copy of a frame
+            pixels = np.ascontiguousarray(new)
         cs = self.colorspace if colorspace is None else chromaticities.get(colorspace).name
         return dataclasses.replace(self, pixels=pixels, channels=names + [self.channels[i] for i in keep],
                                    colorspace=cs,
@@ -266,9 +303,10 @@ class ExrImage:
         """A copy with ``fn`` ((H, W, 3) -> (H, W, 3)) applied to every color layer of every part.
 
         Views, ``left.R``-style layers and extra RGB layers are converted with the primary; Y
-        layers become R, G, B; alpha and non-color channels are kept as they are.
+        layers become R, G, B; alpha and non-color channels are kept as they are.  ``fn`` may be
+        given a view of this image's pixels: it must return a new array, not change its argument.
         """
-        new = self._with_rgb(fn(self.rgb), colorspace)
+        new = self._with_rgb(fn(self._rgb()), colorspace, owned=True)
         extra = dict(self.extra)
         for names in color_layers(self.extra):
             extra = _replace_layer(extra, names, fn(_layer_rgb(self.extra, names)))
@@ -501,9 +539,7 @@ def _box(w: int, h: int, x0: int = 0, y0: int = 0):
 def _policy(values: np.ndarray, limit: float, nonfinite: str, lossless: bool, where: str):
     """(counts, values) after the NaN/Inf/range policy; ``values`` is copied only when changed."""
     zero = dict(nan=0, posinf=0, neginf=0, clamped=0)
-    if values.size == 0:
-        return zero, values
-    if values.max() <= limit and values.min() >= -limit:  # NaN fails both comparisons
+    if in_range(values, limit):
         return zero, values
     bad = ~(np.abs(values) <= limit)  # NaN, ±Inf and finite overflow: usually a handful of values
     sub = values[bad]
@@ -595,7 +631,7 @@ def write(path: Union[str, os.PathLike], image: Union[ExrImage, np.ndarray], col
     # -- color channels: precision, then the NaN/Inf/range policy -------------------------------
     dtype = np.float16 if half else np.float32
     dwa = codec in ("dwaa", "dwab")
-    limit = dwa_safe_max(level or 0.0) if dwa else (HALF_MAX if half else float(np.finfo(np.float32).max))
+    limit = safe_max(codec, level, half)
     extra_color = [n for names in color_layers(image.extra) for n in names]
     part_color = [[n for names in color_layers(p.channels) for n in names] for p in image.other_parts]
     lossless = not any(is_lossy(codec, c, dtype) for c in [*image.channels, *extra_color, *sum(part_color, [])])

@@ -234,10 +234,15 @@ def process_frame(src: str, dst: str, job: Job, frame: Optional[int] = None) -> 
             codec, level = job.output_compression(image.header)
             chain = build_chain(image.space, chromaticities.get(job.dst), job.rgc_params(), job.inverse)
             changed = 0
+            limit = exr.safe_max(codec, level, job.half)
 
             def run(rgb):  # every color layer (views, layers, parts) goes through the same chain
                 nonlocal changed
-                out, n = apply(chain, rgb, np.float32, job.threads, job.engine)
+                out, n = apply(chain, rgb, np.float16 if job.half else np.float32, job.threads, job.engine)
+                if job.half and not exr.in_range(out, limit, strict=True):
+                    # NaN, Inf or values at the limit: the write policy must see them before rounding
+                    # to half (a finite overflow is clamped, not counted as Inf), so this layer again
+                    out, n = apply(chain, rgb, np.float32, job.threads, job.engine)
                 changed += n
                 return out
             image = image.map_color(run, colorspace=job.dst)  # drops the input pixels
