@@ -436,6 +436,8 @@ def test_map_color_hands_an_rgb_frame_over_without_copies(tmp_path):
     out = img.map_color(lambda rgb: seen.append(rgb) or made.append(rgb * 2) or made[0], "ACEScg")
     assert np.shares_memory(seen[0], img.pixels) and out.pixels is made[0]
     np.testing.assert_array_equal(out.pixels, 2 * a)
+    half = img.map_color(lambda rgb: made.append(rgb.astype(np.float16)) or made[-1])
+    assert half.pixels is made[-1]  # the float frame's half result is not widened again
     same = img.map_color(lambda rgb: rgb)
     assert not np.shares_memory(same.pixels, img.pixels) and not np.shares_memory(img.rgb, img.pixels)
     np.testing.assert_array_equal(same.pixels, a)

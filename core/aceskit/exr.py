@@ -290,9 +290,9 @@ class ExrImage:
         else:
             names = [self.channels[self._at(c)] for c in "RGB"]
         keep = [i for i, c in enumerate(self.channels) if _base(c) not in ("R", "G", "B", "Y")]
-        if keep or not owned or new.dtype != dtype or np.may_share_memory(new, self.pixels):
+        if keep or not owned or np.may_share_memory(new, self.pixels):
             pixels = np.concatenate([new.astype(dtype, copy=False), self.pixels[..., keep].astype(dtype)], axis=-1)
-        else:  # RGB only: no second copy of a frame
+        else:  # RGB only: the result as it is (a half result of a float frame stays half), not a second frame
             pixels = np.ascontiguousarray(new)
         cs = self.colorspace if colorspace is None else chromaticities.get(colorspace).name
         return dataclasses.replace(self, pixels=pixels, channels=names + [self.channels[i] for i in keep],
