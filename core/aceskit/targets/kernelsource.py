@@ -27,6 +27,7 @@ from . import kernelmath
 from .numpy import CHANGE_FLOOR, CHANGE_TOL
 
 BLOCK = 64  # pixels per pass of a kernel's loops over its planar scratch: small enough to stay in L1
+LANES = 8  # float64 lanes of a 512-bit vector; list loops run over a multiple of it (BLOCK is one too)
 
 HEADER = f'''import math
 
@@ -448,6 +449,10 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     planar float64 scratch rows carry values from one loop to another.  A kernel of one loop reads
     and writes the pixels in it; else a loop copies the block's pixels into rows before the
     segments, and one writes them after (quicker than reading and writing in the segments' loops).
+    The loops that compute a list's values run over the list rounded up to :data:`LANES` items, so
+    that vectors do all of that work and none is left to a scalar remainder loop; the spare items
+    repeat stale list entries (always pixels of a block, as the list rows start at 0) and their
+    results are never put back.
     """
     half_in, half_out = np.dtype(in_dtype) == np.float16, np.dtype(out_dtype) == np.float16
     names = _parameters(chain)
@@ -497,7 +502,8 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
                              ("int64", lists, width)):
         if rows:
             block = f"{kind}_{size}"
-            head.append(f"    {block} = np.empty(({len(rows)}, {size}), dtype=np.{kind})")
+            make = "zeros" if kind == "int64" else "empty"  # a spare list item must name a pixel
+            head.append(f"    {block} = np.{make}(({len(rows)}, {size}), dtype=np.{kind})")
             head += [f"    {row} = {block}[{k}]" for k, row in enumerate(rows)]
     loops = [f"    for base in range(start, stop, {BLOCK}):",
              f"        m = stop - base if stop - base < {BLOCK} else {BLOCK}",
@@ -523,13 +529,14 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
             ends.append("count" if e == len(g["segments"]) - 1 else f"e{k}_{e}")
             if e < len(g["segments"]) - 1:
                 loops.append(f"        e{k}_{e} = count")
+        loops.append(f"        items = (count + {LANES - 1}) & {-LANES}")
         starts = ["0"] + ends[:-1]
-        for e, (lo, hi) in enumerate(zip(starts, ends)):
+        for e, (lo, hi) in enumerate(zip(starts, ends[:-1] + ["items"])):
             loops += [f"        for q in range({lo}, {hi}):", f"            j = i{k}[q]"]
             loops += [f"            g{n}[q] = " + (f"a{v[e]}[j]" if _NAME.fullmatch(v[e]) else v[e])
                       for n, v in g["inputs_by_segment"].items()]
         for part in loops_of[id(g)]:
-            loops.append("        for q in range(count):")
+            loops.append("        for q in range(items):")
             loops += [f"            {n} = g{n}[q]" + (" != 0.0" if n in w.bools else "") for n in part["loads"]]
             loops += ["            " + line for line in part["lines"]]
             loops += [f"            g{n}[q] = {n}" for n in part["stores"]]
