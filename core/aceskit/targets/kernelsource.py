@@ -489,7 +489,8 @@ def generate(chain: tuple, in_dtype, out_dtype) -> tuple:
     crossing = set(_crossing(w.segments))
     groups = _groups(w.segments, crossing)
     width = BLOCK * max([len(g["segments"]) for g in groups if g["segments"][0]["need"]] or [1])
-    floats = (["x0", "x1", "x2", "y0", "y1", "y2"] if copies else []) + [f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
+    floats = (["x0", "x1", "x2", "y0", "y1", "y2"] if copies else []) + [
+        f"a{n}" for n in sorted(crossing - w.bools, key=_number)]
     bools = [f"a{n}" for n in sorted(crossing & w.bools, key=_number)] + [g["need"] for g in w.segments if g["need"]]
     loops_of = {id(g): _split(g["lines"], g["inputs"], g["outputs"]) for g in groups if "inputs" in g}
     gathered = sorted({f"g{n}" for parts in loops_of.values() for part in parts for n in part["loads"] + part["stores"]})
@@ -601,8 +602,8 @@ def _split(lines: Sequence[str], inputs: Sequence[str], outputs: Sequence[str]) 
     """The compute loop of a list group as loops of one costly call each (log, exp, or a half of
     pow: ``pow_log``, ``pow_exp``), which pass values on through gathered rows.  A shorter chain of
     dependent work per item lets the processor overlap more items (the RGC kernel is about a
-    quarter quicker than with its two pow in one loop).  Each loop is ``{"loads": names read from rows, "lines": its
-    code, "stores": names written to rows}``."""
+    quarter quicker than with its two pow in one loop).  Each loop is
+    ``{"loads": names read from rows, "lines": its code, "stores": names written to rows}``."""
     parts, part = [], []
     for line in lines:
         part.append(line)
